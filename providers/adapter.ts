@@ -1,0 +1,113 @@
+import type {
+  CallReceipt,
+  DestroyOptions,
+  ReleaseAction,
+  ResourceKind,
+  ResourceRef,
+  ResourceSnapshot,
+  ResourceStatus,
+  VmDeleteJob,
+} from '../domain/resource';
+
+/**
+ * One interface for every provider and resource kind. The workflow never asks which cloud it is
+ * talking to: provider differences live behind this, and in the pure planner (domain/plan.ts).
+ *
+ * Every method throws `ProviderError` for an answer from the provider, so that callers can tell a
+ * definite rejection (the call did not happen) from a lost answer (it may have happened).
+ */
+export interface ProviderAdapter {
+  readonly kinds: readonly ResourceKind[];
+
+  /** Read the resource and everything the planner needs. A resource that is gone gives `exists: false`, not an error. */
+  inspect(ref: ResourceRef): Promise<ResourceSnapshot>;
+
+  /** Stop a running instance (Alibaba releases only Stopped instances). Resolves once the stop was accepted. */
+  stop(ref: ResourceRef): Promise<CallReceipt>;
+
+  /**
+   * The destructive call. "Already gone / already unsubscribed" resolves with `alreadyDone: true`.
+   * Never retried internally: the caller decides, because a second call must never follow an accepted one.
+   */
+  destroy(ref: ResourceRef, action: ReleaseAction, options: DestroyOptions): Promise<CallReceipt>;
+
+  /** Where the resource is on its way out. Not found is `gone`. */
+  status(ref: ResourceRef): Promise<ResourceStatus>;
+
+  /** Delete a disk left behind by the release. Not found resolves with `alreadyDone: true`. */
+  deleteDisk(ref: ResourceRef, diskId: string): Promise<CallReceipt>;
+
+  /** Delete a snapshot left behind by the release. Not found resolves with `alreadyDone: true`. */
+  deleteSnapshot(ref: ResourceRef, snapshotId: string): Promise<CallReceipt>;
+
+  /** DCC host drain (Huawei only): submit one ECS delete job for these VMs. */
+  deleteVms?(ref: ResourceRef, vmIds: string[]): Promise<CallReceipt & { jobId: string }>;
+
+  /** DCC host drain (Huawei only): follow an ECS delete job and its sub-jobs. */
+  vmDeleteJob?(ref: ResourceRef, jobId: string): Promise<VmDeleteJob>;
+}
+
+/** How the caller should treat a provider error. */
+export type ErrorClass =
+  /** Try again later: throttling, 5xx, a transaction in progress, a dependency still being removed. */
+  | 'retryable'
+  /** Will not succeed by retrying: rule violation, bad parameter, authentication, protection. */
+  | 'final'
+  /** The resource does not exist (gone). */
+  | 'not-found';
+
+/**
+ * An answer from a provider that was an error. Carries what the audit needs and no secret:
+ * never a header, a signature or a key.
+ */
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  constructor(
+    readonly provider: string,
+    readonly code: string,
+    message: string,
+    readonly errorClass: ErrorClass,
+    readonly httpStatus?: number,
+    readonly requestId?: string,
+  ) {
+    super(`${provider} ${code}${httpStatus ? ` (HTTP ${httpStatus})` : ''}: ${message}`);
+  }
+
+  get retryable(): boolean {
+    return this.errorClass === 'retryable';
+  }
+
+  toJSON(): ProviderErrorDetails {
+    return {
+      provider: this.provider,
+      code: this.code,
+      message: this.message,
+      errorClass: this.errorClass,
+      httpStatus: this.httpStatus,
+      requestId: this.requestId,
+    };
+  }
+}
+
+export interface ProviderErrorDetails {
+  provider: string;
+  code: string;
+  message: string;
+  errorClass: ErrorClass;
+  httpStatus?: number;
+  requestId?: string;
+}
+
+/**
+ * No answer came back (connection refused or reset, timeout, a body that is not the provider's).
+ * For a destructive call this means the outcome is unknown: it may have been accepted.
+ */
+export class ProviderUnreachableError extends Error {
+  override readonly name = 'ProviderUnreachableError';
+  constructor(
+    readonly provider: string,
+    message: string,
+  ) {
+    super(`${provider}: no answer: ${message}`);
+  }
+}

@@ -1,0 +1,48 @@
+import type { SimProviderName } from './types';
+
+/** One API call as the simulator saw it: the tests prove "exactly one destructive call" with these. */
+export interface CallRecord {
+  seq: number;
+  at: string;
+  provider: SimProviderName;
+  method: string;
+  path: string;
+  action: string;
+  target?: string;
+  httpStatus: number;
+  /** Provider error code, when the answer was an error. */
+  errorCode?: string;
+  requestId: string;
+  /** The call was applied but its answer was dropped by a fault. */
+  dropped?: boolean;
+  /** The answer came from an injected fault rather than the simulated API. */
+  injected?: boolean;
+}
+
+export interface CallFilter {
+  provider?: string;
+  action?: string;
+  target?: string;
+}
+
+export class CallLog {
+  private records: CallRecord[] = [];
+  private seq = 0;
+
+  add(record: Omit<CallRecord, 'seq' | 'at'>): void {
+    this.records.push({ seq: ++this.seq, at: new Date().toISOString(), ...record });
+  }
+
+  list(filter: CallFilter = {}): CallRecord[] {
+    return this.records.filter(
+      (r) =>
+        (!filter.provider || r.provider === filter.provider) &&
+        (!filter.action || r.action === filter.action) &&
+        (!filter.target || r.target === filter.target),
+    );
+  }
+
+  clear(): void {
+    this.records = [];
+  }
+}

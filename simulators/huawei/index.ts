@@ -1,0 +1,17 @@
+// PLACEHOLDER: replaced by the huawei simulator.
+import type { ProviderSim, SimContext } from '../core/types';
+
+export function createHuaweiSim(_ctx: SimContext): ProviderSim {
+  return {
+    name: 'huawei',
+    seed() {},
+    snapshot: () => ({}),
+    routes() {},
+    authenticate: () => null,
+    describe: (req) => ({ action: req.method }),
+    renderError: (reply, error, requestId) => void reply.code(error.httpStatus).send({ code: error.code, message: error.message, requestId }),
+    newRequestId: () => 'placeholder',
+    throttleError: { httpStatus: 429, code: 'Throttling', message: 'Throttled' },
+    errorCatalog: {},
+  };
+}
