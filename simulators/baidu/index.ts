@@ -1,17 +1,36 @@
-// PLACEHOLDER: replaced by the baidu simulator.
+import { randomUUID } from 'node:crypto';
 import type { ProviderSim, SimContext } from '../core/types';
+import { verifyBceAuth } from './auth';
+import { BAIDU_ERRORS } from './errors';
+import { parseBaiduSection } from './fixture';
+import { baiduRoutes } from './routes';
+import { BaiduStore } from './state';
 
-export function createBaiduSim(_ctx: SimContext): ProviderSim {
+/**
+ * Baidu AI Cloud BCC simulator: instance read/release (DELETE, related-release POST, prepaid early
+ * release, recycle bin), stop, CDS volumes, snapshots and custom images, behind bce-auth-v1.
+ * Fixture format, rules and error-code choices: docs/baidu.md.
+ */
+export function createBaiduSim(ctx: SimContext): ProviderSim {
+  const store = new BaiduStore(ctx);
+  const routes = baiduRoutes(store);
   return {
     name: 'baidu',
-    seed() {},
-    snapshot: () => ({}),
-    routes() {},
-    authenticate: () => null,
-    describe: (req) => ({ action: req.method }),
-    renderError: (reply, error, requestId) => void reply.code(error.httpStatus).send({ code: error.code, message: error.message, requestId }),
-    newRequestId: () => 'placeholder',
-    throttleError: { httpStatus: 429, code: 'Throttling', message: 'Throttled' },
-    errorCatalog: {},
+    seed: (section) => store.seed(parseBaiduSection(section)),
+    snapshot: () => store.snapshot(),
+    routes: (app) => routes.register(app),
+    authenticate: (req) => verifyBceAuth(req, (ak) => store.accessKeys.get(ak), Date.now()),
+    describe: (req) => routes.describe(req),
+    renderError: (reply, error, requestId) => {
+      void reply
+        .code(error.httpStatus)
+        .header('x-bce-request-id', requestId)
+        .header('content-type', 'application/json;charset=UTF-8')
+        .send(JSON.stringify({ requestId, code: error.code, message: error.message }));
+    },
+    newRequestId: () => randomUUID(),
+    // Unverified: BCE documents no throttling code; 429 + TooManyRequests (see docs/baidu.md).
+    throttleError: { httpStatus: 429, code: 'TooManyRequests', message: BAIDU_ERRORS.TooManyRequests.message },
+    errorCatalog: BAIDU_ERRORS,
   };
 }

@@ -1,0 +1,114 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ValidRequest } from '../domain/request';
+import type {
+  CallReceipt,
+  DestroyOptions,
+  Provider,
+  ReleaseAction,
+  ResourceRef,
+  ResourceSnapshot,
+  ResourceStatus,
+  VmDeleteJob,
+} from '../domain/resource';
+import type { ProviderAdapter } from '../providers/adapter';
+import { ActivityFailureType, translated } from './failures';
+import { validateReleaseRequest } from './validate-request';
+
+export interface ActivityDeps {
+  /** One adapter per configured provider; a provider without one answers every call with a clear error. */
+  adapters: Partial<Record<Provider, ProviderAdapter>>;
+}
+
+/**
+ * The activities, built with their dependencies injected so that tests point them at the simulators.
+ * Destructive calls make exactly one provider request per attempt and are scheduled with a single attempt:
+ * the workflow decides on retries, from the failure type.
+ */
+export function createActivities({ adapters }: ActivityDeps) {
+  const adapter = (ref: ResourceRef): ProviderAdapter => {
+    const a = adapters[ref.provider];
+    if (!a) throw ApplicationFailure.nonRetryable(`no adapter is configured for provider ${ref.provider}`, ActivityFailureType.rejected);
+    return a;
+  };
+
+  return {
+    /** Validate the workflow input; a bad input fails the release at once, naming every wrong field. */
+    async validateRequest(input: unknown): Promise<ValidRequest> {
+      const result = validateReleaseRequest(input);
+      if (result.ok) return result.request;
+      throw ApplicationFailure.create({
+        type: ActivityFailureType.invalidRequest,
+        nonRetryable: true,
+        message: `invalid release request: ${result.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+        details: [result.errors],
+      });
+    },
+
+    async inspectResource(ref: ResourceRef): Promise<ResourceSnapshot> {
+      return translated(() => adapter(ref).inspect(ref));
+    },
+
+    async stopInstance(ref: ResourceRef): Promise<CallReceipt> {
+      return translated(() => adapter(ref).stop(ref));
+    },
+
+    /** Polls by failing until the instance is stopped; the retry policy sets the pace, the history stays small. */
+    async awaitStopped(ref: ResourceRef): Promise<ResourceSnapshot> {
+      const s = await translated(() => adapter(ref).inspect(ref));
+      if (s.status !== 'stopped') throw ApplicationFailure.retryable(`still ${s.rawStatus}`, ActivityFailureType.notYet);
+      return s;
+    },
+
+    /**
+     * The destructive call. Reads first: a resource already being deleted or gone means an earlier call was
+     * accepted (its answer lost), so no second call is made.
+     */
+    async destroyResource(ref: ResourceRef, action: ReleaseAction, options: DestroyOptions): Promise<CallReceipt> {
+      const a = adapter(ref);
+      const before = await translated(() => a.status(ref), { destructive: true });
+      if (before.state === 'gone' || before.state === 'deleting') return { alreadyDone: true, references: [`status ${before.rawStatus}`] };
+      return translated(() => a.destroy(ref, action, options), { destructive: true });
+    },
+
+    /** Polls (by failing) until the resource is gone; DELETE_FAILED and the like end the polling at once. */
+    async awaitGone(ref: ResourceRef): Promise<ResourceStatus> {
+      const status = await translated(() => adapter(ref).status(ref));
+      if (status.state === 'gone') return status;
+      if (status.state === 'failed') {
+        throw ApplicationFailure.create({
+          type: ActivityFailureType.failed,
+          nonRetryable: true,
+          message: `the provider reports ${status.rawStatus}${status.detail ? `: ${status.detail}` : ''}`,
+          details: [status],
+        });
+      }
+      throw ApplicationFailure.retryable(`still ${status.rawStatus}`, ActivityFailureType.notYet);
+    },
+
+    async deleteDisk(ref: ResourceRef, diskId: string): Promise<CallReceipt> {
+      return translated(() => adapter(ref).deleteDisk(ref, diskId), { destructive: true });
+    },
+
+    async deleteSnapshot(ref: ResourceRef, snapshotId: string): Promise<CallReceipt> {
+      return translated(() => adapter(ref).deleteSnapshot(ref, snapshotId), { destructive: true });
+    },
+
+    /** Drain: submit one ECS delete job for a batch of VMs on a host. */
+    async submitVmDeletion(ref: ResourceRef, vmIds: string[]): Promise<CallReceipt & { jobId: string }> {
+      const a = adapter(ref);
+      if (!a.deleteVms) throw ApplicationFailure.nonRetryable(`${ref.kind} has no VMs to drain`, ActivityFailureType.rejected);
+      return translated(() => a.deleteVms!(ref, vmIds), { destructive: true });
+    },
+
+    /** Drain: polls (by failing) until the job ends; SUCCESS or FAIL both return, with every sub-job. */
+    async awaitVmDeletion(ref: ResourceRef, jobId: string): Promise<VmDeleteJob> {
+      const a = adapter(ref);
+      if (!a.vmDeleteJob) throw ApplicationFailure.nonRetryable(`${ref.kind} has no VM jobs`, ActivityFailureType.rejected);
+      const job = await translated(() => a.vmDeleteJob!(ref, jobId));
+      if (job.status === 'SUCCESS' || job.status === 'FAIL') return job;
+      throw ApplicationFailure.retryable(`job ${jobId} is ${job.status}`, ActivityFailureType.notYet);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

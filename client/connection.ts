@@ -1,0 +1,18 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+
+/**
+ * Connection settings from Temporal's environment configuration: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * TEMPORAL_API_KEY, TEMPORAL_TLS*, or a profile (TEMPORAL_PROFILE) of the config file
+ * (TEMPORAL_CONFIG_FILE, default ~/.config/temporalio/temporal.toml). Unset: localhost:7233, namespace "default".
+ */
+export function temporalConnectConfig() {
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  return { connectionOptions, namespace: namespace ?? 'default' };
+}
+
+export async function connectClient(): Promise<Client> {
+  const { connectionOptions, namespace } = temporalConnectConfig();
+  const connection = await Connection.connect(connectionOptions);
+  return new Client({ connection, namespace });
+}

@@ -1,0 +1,98 @@
+import type { Gate, Plan } from './plan';
+import type { ReleaseAction, ResourceRef } from './resource';
+
+/** The phases of a release, in order; each is its own step in the history and in the report. */
+export type Phase =
+  | 'validate'
+  | 'delegate'
+  | 'inspect'
+  | 'plan'
+  | 'confirm'
+  | 'prepare'
+  | 'recheck'
+  | 'destroy'
+  | 'wait-gone'
+  | 'cleanup'
+  | 'done';
+
+export interface StepRecord {
+  phase: Phase;
+  name: string;
+  startedAt: string;
+  endedAt?: string;
+  outcome: 'ok' | 'failed' | 'skipped' | 'unknown';
+  detail?: string;
+  /** Provider request IDs of the calls the step made. */
+  requestIds?: string[];
+}
+
+export interface Approval {
+  gate: Gate;
+  by: string;
+  reference?: string;
+  comment?: string;
+  at: string;
+}
+
+export interface ItemRecord {
+  type: 'resource' | 'disk' | 'snapshot' | 'vm';
+  id: string;
+  /** Who removed it, or why it stays. */
+  how: string;
+}
+
+/**
+ * How a release ended. The workflow completes with these; rule violations and provider failures fail the
+ * workflow instead (see ReleaseFailureType), with this same report in the failure's details.
+ */
+export type ReleaseOutcome =
+  | 'released'
+  | 'already-gone'
+  | 'dry-run'
+  | 'cancelled'
+  | 'backup-not-confirmed'
+  | 'approval-not-given'
+  | 'delegated'
+  | 'blocked'
+  | 'changed-before-release'
+  | 'drain-incomplete'
+  | 'provider-refused'
+  | 'delete-failed'
+  | 'outcome-unknown';
+
+/** The audit record of one release: the workflow's result. */
+export interface ReleaseReport {
+  workflowId: string;
+  resource: ResourceRef;
+  requestedBy: string;
+  ticket: string;
+  reason: string;
+  dryRun: boolean;
+  outcome: ReleaseOutcome;
+  /** One line for people: what happened. */
+  summary: string;
+  action?: ReleaseAction;
+  plan?: Plan;
+  approvals: Approval[];
+  steps: StepRecord[];
+  deleted: ItemRecord[];
+  retained: ItemRecord[];
+  /** Provider errors met on the way (code, message, request ID), including the ones retried. */
+  providerErrors: { code: string; message: string; requestId?: string; at: string }[];
+  /** For `delegated`: the canonical release of this resource. */
+  canonicalWorkflowId?: string;
+  cancel?: { by: string; reason: string; at: string; honoured: boolean };
+  startedAt: string;
+  endedAt?: string;
+}
+
+/** Failure types of releaseResource (ApplicationFailure.type), all non-retryable at the workflow level. */
+export const ReleaseFailureType = {
+  invalidRequest: 'InvalidReleaseRequest',
+  blocked: 'ReleaseBlocked',
+  changed: 'ResourceChangedBeforeRelease',
+  providerRefused: 'ProviderRefused',
+  deleteFailed: 'DeleteFailed',
+  drainIncomplete: 'DrainIncomplete',
+  outcomeUnknown: 'DestroyOutcomeUnknown',
+} as const;

@@ -1,0 +1,173 @@
+import {
+  DeleteServersRequest,
+  DeleteServersRequestBody,
+  ServerId,
+  ShowJobRequest,
+  ShowServerRequest,
+} from '@huaweicloud/huaweicloud-sdk-ecs';
+import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient';
+import { huaweiCall, pathId, type Answer, type HuaweiClients, type HuaweiCredentials } from './sdk';
+import type {
+  BssQueryWire,
+  BssResourceWire,
+  DedicatedHostWire,
+  DevServerWire,
+  EcsJobWire,
+  EcsServerWire,
+  HostServersWire,
+  HyperinstanceWire,
+} from './wire';
+
+export type HuaweiService = 'modelarts' | 'ecs' | 'dcc' | 'bss' | 'evs';
+
+/** Where a call goes: the region fills `{region}` of the endpoint template, the project signs it. */
+export interface Scope {
+  region: string;
+  projectId: string;
+}
+
+/** Every Huawei API call the adapter makes, one method per API, each exactly one request. */
+export class HuaweiApi {
+  constructor(
+    private readonly endpoints: Record<HuaweiService, string>,
+    private readonly clients: HuaweiClients,
+    private readonly credentials: HuaweiCredentials,
+  ) {}
+
+  // ModelArts (real API)
+
+  getDevServer(s: Scope, id: string): Promise<Answer<DevServerWire>> {
+    return this.send(s, 'modelarts', 'ShowDevServer', 'GET', '/v1/{project_id}/dev-servers/{id}', { id });
+  }
+
+  deleteDevServer(s: Scope, id: string): Promise<Answer<DevServerWire>> {
+    return this.send(s, 'modelarts', 'DeleteDevServer', 'DELETE', '/v1/{project_id}/dev-servers/{id}', { id });
+  }
+
+  getHyperinstance(s: Scope, id: string): Promise<Answer<HyperinstanceWire>> {
+    return this.send(s, 'modelarts', 'GetHyperinstance', 'GET', '/v1/{project_id}/dev-servers/hyperinstance/{id}', { id });
+  }
+
+  deleteHyperinstance(s: Scope, id: string): Promise<Answer<HyperinstanceWire>> {
+    return this.send(s, 'modelarts', 'DeleteHyperinstance', 'DELETE', '/v1/{project_id}/dev-servers/hyperinstance/{id}', { id });
+  }
+
+  // ECS (official SDK)
+
+  showServer(s: Scope, serverId: string): Promise<Answer<EcsServerWire>> {
+    const ecs = this.clients.ecs(this.url('ecs', s), s.projectId);
+    return huaweiCall('ECS ShowServer', this.credentials, () => ecs.showServer(new ShowServerRequest().withServerId(pathId(serverId))));
+  }
+
+  /**
+   * ECS batch delete. `delete_publicip` / `delete_volume` are always sent explicitly so that the
+   * request says what it does (see docs/huawei.md for why both are false for a DCC drain).
+   */
+  deleteServers(s: Scope, serverIds: string[], opts: { deletePublicip: boolean; deleteVolume: boolean }): Promise<Answer<{ job_id?: string }>> {
+    const ecs = this.clients.ecs(this.url('ecs', s), s.projectId);
+    const body = new DeleteServersRequestBody()
+      .withServers(serverIds.map((id) => new ServerId().withId(id)))
+      .withDeletePublicip(opts.deletePublicip)
+      .withDeleteVolume(opts.deleteVolume);
+    return huaweiCall('ECS DeleteServers', this.credentials, () => ecs.deleteServers(new DeleteServersRequest().withBody(body)));
+  }
+
+  showJob(s: Scope, jobId: string): Promise<Answer<EcsJobWire>> {
+    const ecs = this.clients.ecs(this.url('ecs', s), s.projectId);
+    return huaweiCall('ECS ShowJob', this.credentials, () => ecs.showJob(new ShowJobRequest().withJobId(pathId(jobId))));
+  }
+
+  // EVS (real API)
+
+  deleteVolume(s: Scope, volumeId: string): Promise<Answer<{ job_id?: string }>> {
+    return this.send(s, 'evs', 'EVS DeleteVolume', 'DELETE', '/v2/{project_id}/cloudvolumes/{id}', { id: volumeId });
+  }
+
+  listSnapshots(s: Scope, volumeId: string): Promise<Answer<{ snapshots?: { id?: string; volume_id?: string; name?: string }[] }>> {
+    return this.send(s, 'evs', 'EVS ListSnapshots', 'GET', '/v2/{project_id}/cloudsnapshots', {}, undefined, { volume_id: volumeId });
+  }
+
+  deleteSnapshot(s: Scope, snapshotId: string): Promise<Answer<Record<string, unknown>>> {
+    return this.send(s, 'evs', 'EVS DeleteSnapshot', 'DELETE', '/v2/{project_id}/cloudsnapshots/{id}', { id: snapshotId });
+  }
+
+  // DeH, the model of DCC hosts
+
+  getHost(s: Scope, hostId: string): Promise<Answer<DedicatedHostWire>> {
+    return this.send(s, 'dcc', 'ShowDedicatedHost', 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}', { id: hostId });
+  }
+
+  getHostServers(s: Scope, hostId: string): Promise<Answer<HostServersWire>> {
+    return this.send(s, 'dcc', 'ListServersDedicatedHost', 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}/servers', { id: hostId });
+  }
+
+  // BSS, the global Billing Center (real API, except `release`, which is modelled)
+
+  queryResources(body: { resource_ids?: string[]; order_id?: string; only_main_resource?: 0 | 1; offset?: number; limit?: number }): Promise<Answer<BssQueryWire>> {
+    // The real path is spelled "suscriptions".
+    return this.sendGlobal('BSS ListPayPerUseCustomerResources', '/v2/orders/suscriptions/resources/query', body);
+  }
+
+  unsubscribe(resourceIds: string[], reason: string): Promise<Answer<{ order_ids?: string[] }>> {
+    return this.sendGlobal('BSS CancelResourcesSubscription', '/v2/orders/subscriptions/resources/unsubscribe', {
+      resource_ids: resourceIds,
+      unsubscribe_type: 1, // the resource and its renewals
+      unsubscribe_reason_type: 5, // "other"; the text says why
+      unsubscribe_reason: reason,
+    });
+  }
+
+  release(resourceIds: string[]): Promise<Answer<{ order_ids?: string[] }>> {
+    return this.sendGlobal('BSS ReleaseResources (modelled)', '/v2/orders/subscriptions/resources/release', { resource_ids: resourceIds });
+  }
+
+  /** Every record the query matches, page by page (reads only). */
+  async queryAllResources(filter: { resource_ids?: string[]; order_id?: string }): Promise<BssResourceWire[]> {
+    const limit = 100;
+    const out: BssResourceWire[] = [];
+    for (let offset = 0; ; offset += limit) {
+      const { body } = await this.queryResources({ ...filter, only_main_resource: 0, offset, limit });
+      const page = Array.isArray(body.data) ? body.data : [];
+      out.push(...page);
+      if (page.length < limit || out.length >= (body.total_count ?? 0)) return out;
+    }
+  }
+
+  private url(service: HuaweiService, s: { region: string }): string {
+    return this.endpoints[service].replaceAll('{region}', s.region);
+  }
+
+  private send<T>(
+    s: Scope,
+    service: HuaweiService,
+    what: string,
+    method: string,
+    url: string,
+    ids: Record<string, string>,
+    data?: Record<string, unknown>,
+    queryParams: Record<string, string> = {},
+  ): Promise<Answer<T>> {
+    const client = this.clients.project(this.url(service, s), s.projectId);
+    return this.sendWith<T>(client, what, method, url, ids, data, queryParams);
+  }
+
+  private sendGlobal<T>(what: string, url: string, data: Record<string, unknown>): Promise<Answer<T>> {
+    const client = this.clients.global(this.url('bss', { region: '' }));
+    return this.sendWith<T>(client, what, 'POST', url, {}, data, {});
+  }
+
+  private sendWith<T>(
+    client: HcClient,
+    what: string,
+    method: string,
+    url: string,
+    ids: Record<string, string>,
+    data: Record<string, unknown> | undefined,
+    queryParams: Record<string, string>,
+  ): Promise<Answer<T>> {
+    const pathParams = Object.fromEntries(Object.entries(ids).map(([k, v]) => [k, pathId(v)]));
+    return huaweiCall<T>(what, this.credentials, () =>
+      client.sendRequest({ method, url, pathParams, queryParams, headers: {}, contentType: 'application/json', data }),
+    );
+  }
+}

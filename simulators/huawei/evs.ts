@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { simFail, type SimError } from '../core/types';
+import { huaweiError } from './errors';
+import type { Volume } from './fixture';
+import { action, params } from './routing';
+import { hexId, nowIso, type HuaweiState, type Job } from './state';
+
+const fail = (e: SimError): never => simFail(e.httpStatus, e.code, e.message);
+
+/**
+ * EVS disks and snapshots, for cleaning up the disks a server deletion kept. Deleting a disk is
+ * asynchronous (a job on the shared jobs API) and takes the disk's snapshots with it; an attached disk
+ * cannot be deleted.
+ */
+export function evsRoutes(app: FastifyInstance, state: HuaweiState): void {
+  const findVolume = (projectId: string, id: string): Volume => {
+    const v = projectId === state.projectId ? state.volumes.get(id) : undefined;
+    return v ?? fail(huaweiError('EVS.5404', `The disk ${id} does not exist.`));
+  };
+
+  const volumeView = (v: Volume) => ({
+    ...v,
+    metadata: v.metadata ?? {},
+    multiattach: false,
+    attachments: v.attachments.map((a) => ({ ...a, volume_id: v.id, id: v.id, attachment_id: `${v.id}-${a.server_id}`.slice(0, 36) })),
+  });
+
+  app.get('/v2/:project_id/cloudvolumes/:volume_id', action('ShowVolume'), async (req) => {
+    const { project_id, volume_id } = params(req);
+    return { volume: volumeView(findVolume(project_id!, volume_id!)) };
+  });
+
+  app.delete('/v2/:project_id/cloudvolumes/:volume_id', action('DeleteVolume'), async (req) => {
+    const { project_id, volume_id } = params(req);
+    const v = findVolume(project_id!, volume_id!);
+    if (v.attachments.length > 0) fail(huaweiError('EVS.2024', `The disk ${v.id} is attached to ${v.attachments.map((a) => a.server_id).join(', ')}; detach it first.`));
+    if (v.status === 'deleting') fail(huaweiError('EVS.2024', `The disk ${v.id} is being deleted.`));
+    v.status = 'deleting';
+    const job: Job = {
+      job_id: hexId(),
+      job_type: 'deleteVolume',
+      status: 'RUNNING',
+      begin_time: nowIso(),
+      end_time: null,
+      error_code: null,
+      fail_reason: null,
+      entities: { volume_id: v.id },
+    };
+    state.jobs.set(job.job_id, job);
+    state.after(state.timing.serverDeleteMs, v.id, () => {
+      state.deleteVolume(v.id);
+      job.status = 'SUCCESS';
+      job.end_time = nowIso();
+    });
+    return { job_id: job.job_id };
+  });
+
+  const listSnapshots = async (req: FastifyRequest) => {
+    const { project_id } = params(req);
+    const volumeId = (req.query as Record<string, string | undefined>).volume_id;
+    const all = project_id === state.projectId ? [...state.snapshots.values()] : [];
+    return { snapshots: all.filter((s) => !volumeId || s.volume_id === volumeId) };
+  };
+  const snapshotsTarget = (req: FastifyRequest) => (req.query as Record<string, string | undefined>).volume_id;
+  app.get('/v2/:project_id/cloudsnapshots', action('ListSnapshots', snapshotsTarget), listSnapshots);
+  app.get('/v2/:project_id/cloudsnapshots/detail', action('ListSnapshots', snapshotsTarget), listSnapshots);
+
+  app.delete('/v2/:project_id/cloudsnapshots/:snapshot_id', action('DeleteSnapshot'), async (req, reply) => {
+    const { project_id, snapshot_id } = params(req);
+    const s = project_id === state.projectId ? state.snapshots.get(snapshot_id!) : undefined;
+    if (!s) fail(huaweiError('EVS.5404', `The snapshot ${snapshot_id} does not exist.`));
+    state.snapshots.delete(snapshot_id!);
+    return reply.code(200).send();
+  });
+}

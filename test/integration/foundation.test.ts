@@ -1,0 +1,35 @@
+// The foundation end to end: a real dev server, a worker, a workflow and its activity, the history as audit log.
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './harness';
+
+describe('releaseResource on a real Temporal dev server', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ adapters: {} });
+  });
+  afterAll(async () => h?.close());
+
+  it('rejects a bad input at once, naming every wrong field, and records the validation in the history', async () => {
+    const handle = await h.start({ provider: 'alibaba', kind: 'bcc-instance', region: 'cn-hangzhou', resourceId: 'i-1', ticket: '' }, `bad-input-${Date.now()}`);
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const failure = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(failure.type).toBe('InvalidReleaseRequest');
+    expect(failure.message).toContain('requestedBy: requestedBy is required');
+    expect(failure.message).toContain('ticket: ticket must not be empty');
+    expect(failure.message).toContain('kind: kind bcc-instance belongs to provider baidu, not alibaba');
+
+    const history = await handle.fetchHistory();
+    const types = history.events!.map((e) => e.eventType);
+    const ET = temporal.api.enums.v1.EventType;
+    // One activity, one attempt: a bad input never spins in retries.
+    expect(types.filter((t) => t === ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toHaveLength(1);
+    expect(history.events!.find((e) => e.activityTaskStartedEventAttributes)!.activityTaskStartedEventAttributes!.attempt).toBe(1);
+    const scheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes)!;
+    expect(scheduled.activityTaskScheduledEventAttributes!.activityType!.name).toBe('validateRequest');
+    expect(types.at(-1)).toBe(ET.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+  });
+});

@@ -1,0 +1,43 @@
+// One real Temporal dev server and one workflow bundle for the whole integration run.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { SEARCH_ATTRIBUTES } from '../../common/temporal';
+import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from '../../scripts/dev-server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    workflowBundlePath: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const path = temporalCliPath();
+  const [env, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: path ? { type: 'existing-path', path } : undefined,
+        searchAttributes: SEARCH_ATTRIBUTES,
+        extraArgs: DEV_SERVER_DYNAMIC_CONFIG,
+      },
+    }),
+    bundleWorkflowCode({ workflowsPath: join(__dirname, '../../workflows/index.ts'), logger: quietLogger }),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'cloud-release-bundle-'));
+  const workflowBundlePath = join(dir, 'workflows.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+  project.provide('temporalAddress', env.address);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  return async () => {
+    await env.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

@@ -1,0 +1,1 @@
+export { releaseResource } from './release-resource';

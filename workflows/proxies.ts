@@ -1,0 +1,40 @@
+// Activity proxies and their policies. Provider calls go to the provider's own task queue (rate-limited
+// there for every worker together); destructive calls get a single attempt: the workflow decides on retries.
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { Activities } from '../activities';
+import { providerTaskQueue } from '../common/temporal';
+import type { Provider } from '../domain/resource';
+import { ActivityFailureType as F } from '../common/failure-types';
+
+const FINAL = [F.rejected, F.invalidRequest, F.failed, F.outcomeUnknown];
+
+export const local = proxyActivities<Pick<Activities, 'validateRequest'>>({
+  startToCloseTimeout: '10s',
+  retry: { nonRetryableErrorTypes: FINAL },
+});
+
+export function providerActivities(provider: Provider) {
+  const taskQueue = providerTaskQueue(workflowInfo().taskQueue, provider);
+  const reads = proxyActivities<Pick<Activities, 'inspectResource' | 'stopInstance'>>({
+    taskQueue,
+    startToCloseTimeout: '1m',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: FINAL },
+  });
+  // Polling through retries: each attempt reads once and fails with NotYet; no history event per poll.
+  const polls = (ceiling: Duration) =>
+    proxyActivities<Pick<Activities, 'awaitGone' | 'awaitStopped' | 'awaitVmDeletion'>>({
+      taskQueue,
+      startToCloseTimeout: '1m',
+      scheduleToCloseTimeout: ceiling,
+      retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '30s', nonRetryableErrorTypes: FINAL },
+    });
+  const destructive = proxyActivities<Pick<Activities, 'destroyResource' | 'deleteDisk' | 'deleteSnapshot' | 'submitVmDeletion'>>({
+    taskQueue,
+    startToCloseTimeout: '2m',
+    retry: { maximumAttempts: 1 },
+  });
+  return { ...reads, ...destructive, polls };
+}
+
+export type ProviderActivities = ReturnType<typeof providerActivities>;
