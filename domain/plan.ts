@@ -307,6 +307,7 @@ export function planChanges(before: Plan, after: Plan): string[] {
   if (after.outcome === 'already-gone' || after.outcome === 'in-progress') return changes;
   if (after.action !== before.action) changes.push(`the action changed from ${before.action} to ${after.action}`);
   for (const b of after.blockers) changes.push(`now blocked: ${b.message}`);
+  for (const step of after.prepare) changes.push(`preparation is incomplete: ${step.step}`);
   const fates = (p: Plan) => [
     ...p.disks.map((d) => `disk ${d.disk.id}: ${d.fate}`),
     ...p.snapshots.map((x) => `snapshot ${x.snapshot.id}: ${x.fate}`),

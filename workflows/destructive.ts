@@ -22,7 +22,7 @@ export async function destructiveCall<R extends CallReceipt>(audit: Audit, call:
       if (type === ActivityFailureType.transient && attempt < MAX_REJECTED_TRIES) {
         // The provider answered "not now": nothing happened, so asking again is safe.
         audit.providerError(err);
-        await sleep(Math.min(2_000 * 2 ** (attempt - 1), 60_000));
+        await sleep(Math.min(1_000 * 2 ** (attempt - 1), 60_000));
         continue;
       }
       if (type === ActivityFailureType.transient || type === ActivityFailureType.rejected || providerErrorOf(err)) {

@@ -34,7 +34,16 @@ export function providerActivities(provider: Provider) {
     startToCloseTimeout: '2m',
     retry: { maximumAttempts: 1 },
   });
-  return { ...reads, ...destructive, polls };
+  // Proxies have no own keys to spread: name each activity.
+  return {
+    inspectResource: reads.inspectResource,
+    stopInstance: reads.stopInstance,
+    destroyResource: destructive.destroyResource,
+    deleteDisk: destructive.deleteDisk,
+    deleteSnapshot: destructive.deleteSnapshot,
+    submitVmDeletion: destructive.submitVmDeletion,
+    polls,
+  };
 }
 
 export type ProviderActivities = ReturnType<typeof providerActivities>;

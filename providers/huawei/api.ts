@@ -18,7 +18,7 @@ import type {
   HyperinstanceWire,
 } from './wire';
 
-export type HuaweiService = 'modelarts' | 'ecs' | 'dcc' | 'bss' | 'evs';
+export type HuaweiService = 'modelarts' | 'ecs' | 'bms' | 'dcc' | 'bss' | 'evs';
 
 /** Where a call goes: the region fills `{region}` of the endpoint template, the project signs it. */
 export interface Scope {
@@ -57,6 +57,11 @@ export class HuaweiApi {
   showServer(s: Scope, serverId: string): Promise<Answer<EcsServerWire>> {
     const ecs = this.clients.ecs(this.url('ecs', s), s.projectId);
     return huaweiCall('ECS ShowServer', this.credentials, () => ecs.showServer(new ShowServerRequest().withServerId(pathId(serverId))));
+  }
+
+  /** BMS ShowBaremetalServer: the cloud server of a BMS- or HPS-backed node (ECS does not know it). */
+  showBaremetalServer(s: Scope, serverId: string): Promise<Answer<EcsServerWire>> {
+    return this.send(s, 'bms', 'BMS ShowBaremetalServer', 'GET', '/v1/{project_id}/baremetalservers/{id}', { id: serverId });
   }
 
   /**
@@ -153,7 +158,7 @@ export class HuaweiApi {
 
   private sendGlobal<T>(what: string, url: string, data: Record<string, unknown>): Promise<Answer<T>> {
     const client = this.clients.global(this.url('bss', { region: '' }));
-    return this.sendWith<T>(client, what, 'POST', url, {}, data, {});
+    return this.sendWith<T>(client, what, 'POST', url, {}, data, {}, true);
   }
 
   private sendWith<T>(
@@ -164,10 +169,14 @@ export class HuaweiApi {
     ids: Record<string, string>,
     data: Record<string, unknown> | undefined,
     queryParams: Record<string, string>,
+    businessErrorIn200 = false,
   ): Promise<Answer<T>> {
     const pathParams = Object.fromEntries(Object.entries(ids).map(([k, v]) => [k, pathId(v)]));
-    return huaweiCall<T>(what, this.credentials, () =>
-      client.sendRequest({ method, url, pathParams, queryParams, headers: {}, contentType: 'application/json', data }),
+    return huaweiCall<T>(
+      what,
+      this.credentials,
+      () => client.sendRequest({ method, url, pathParams, queryParams, headers: {}, contentType: 'application/json', data }),
+      businessErrorIn200,
     );
   }
 }

@@ -10,9 +10,9 @@ export interface ServerDisks {
 
 /**
  * The disks of one Lite Server node: the DevServer's `volumes` are the ones chosen at creation
- * (ROOT = system disk); ECS ShowServer of its cloud server lists every attached volume, so the
- * ones the DevServer does not list were attached later. A cloud server ECS does not know (a BMS
- * on the real cloud) leaves only the creation-time disks.
+ * (ROOT = system disk); ECS ShowServer (BMS ShowBaremetalServer for a BMS or HPS node) of its cloud
+ * server lists every attached volume, so the ones the DevServer does not list were attached later.
+ * A cloud server that is not found leaves only the creation-time disks.
  */
 export async function nodeDisks(api: HuaweiApi, s: Scope, dev: DevServerWire, chargingMode: ChargingMode): Promise<ServerDisks> {
   const disks: Disk[] = (dev.volumes ?? []).flatMap((v) =>
@@ -24,7 +24,8 @@ export async function nodeDisks(api: HuaweiApi, s: Scope, dev: DevServerWire, ch
   if (!serverId) return { disks, tags: {} };
   let server: EcsServerWire['server'];
   try {
-    server = (await api.showServer(s, serverId)).body.server;
+    const bare = dev.cloud_server?.type === 'BMS' || dev.cloud_server?.type === 'HPS';
+    server = (bare ? await api.showBaremetalServer(s, serverId) : await api.showServer(s, serverId)).body.server;
   } catch (err) {
     if (isNotFound(err)) return { disks, tags: {} };
     throw err;

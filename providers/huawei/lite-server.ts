@@ -172,7 +172,7 @@ export async function inspectRack(api: HuaweiApi, ref: ResourceRef): Promise<Res
  * in ModelArts is `deleting`: the order was closed and its nodes are being removed.
  */
 export async function rackStatus(api: HuaweiApi, ref: ResourceRef): Promise<ResourceStatus> {
-  const s = scopeOf(ref);
+  scopeOf(ref);
   const billing = await readBilling(api, ref.resourceId);
   const raw = bssRaw(billing.own);
   if (!billing.own) return { state: 'gone', rawStatus: raw };

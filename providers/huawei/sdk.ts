@@ -151,8 +151,9 @@ const isSdkException = (err: unknown): err is SdkException =>
 
 /**
  * Runs one SDK call and turns what happened into the adapter's vocabulary:
- * - an error answer with a Huawei error code (also a 200 whose body carries a non-success
- *   `error_code`, as BSS may answer business errors) -> ProviderError, classified;
+ * - an error answer with a Huawei error code -> ProviderError, classified; with `businessErrorIn200`
+ *   (BSS, which may answer business errors with HTTP 200), so is a 2xx whose body carries a
+ *   non-success `error_code` (not for ECS: a finished job's body carries its own `error_code`);
  * - no answer (refused, reset, timeout, dropped) or an answer that is not Huawei's (no error code,
  *   not JSON) -> ProviderUnreachableError: the call may or may not have been applied.
  */
@@ -160,6 +161,7 @@ export async function huaweiCall<T>(
   what: string,
   credentials: HuaweiCredentials,
   send: () => Promise<unknown>,
+  businessErrorIn200 = false,
 ): Promise<Answer<T>> {
   let raw: unknown;
   try {
@@ -171,7 +173,7 @@ export async function huaweiCall<T>(
   const body = raw as Record<string | symbol, unknown>;
   const requestId = typeof body[REQUEST_ID] === 'string' ? (body[REQUEST_ID] as string) : undefined;
   const code = body.error_code;
-  if (typeof code === 'string' && code !== '' && code !== 'CBC.0000') {
+  if (businessErrorIn200 && typeof code === 'string' && code !== '' && code !== 'CBC.0000') {
     const status = typeof body.httpStatusCode === 'number' ? body.httpStatusCode : 200;
     const msg = typeof body.error_msg === 'string' ? body.error_msg : 'error';
     throw providerError(what, credentials, code, msg, status, requestId);

@@ -15,7 +15,7 @@ import { AlibabaState } from './state';
 
 export type { AlibabaSection } from './fixture';
 
-export const ECS_API_VERSION = '2014-05-26';
+const ECS_API_VERSION = '2014-05-26';
 
 const ACTIONS: Record<string, ActionHandler> = {
   DescribeInstances: describeInstances,
@@ -68,8 +68,17 @@ export function createAlibabaSim(ctx: SimContext): ProviderSim {
           inst.startedAt = Date.now();
         });
       }
-      if (i.status === 'Stopping') ctx.timeline.after(state.timing.stopMs, i.id, () => void (inst.status === 'Stopping' && (inst.status = 'Stopped')));
-      if (i.status === 'Starting') ctx.timeline.after(state.timing.startMs, i.id, () => void (inst.status === 'Starting' && (inst.status = 'Running')));
+      // A fixture may catch an instance mid-transition; it completes like one the API started.
+      if (i.status === 'Stopping') {
+        ctx.timeline.after(state.timing.stopMs, i.id, () => {
+          if (inst.status === 'Stopping') inst.status = 'Stopped';
+        });
+      }
+      if (i.status === 'Starting') {
+        ctx.timeline.after(state.timing.startMs, i.id, () => {
+          if (inst.status === 'Starting') inst.status = 'Running';
+        });
+      }
       if (i.dependenciesClearAfterMs !== undefined) {
         ctx.timeline.after(i.dependenciesClearAfterMs, i.id, () => {
           inst.routeEntry = false;

@@ -13,7 +13,7 @@ export interface CallRecord {
   /** Provider error code, when the answer was an error. */
   errorCode?: string;
   requestId: string;
-  /** The call was applied but its answer was dropped by a fault. */
+  /** The call was applied (httpStatus is what it would have answered) but its answer was dropped by a fault. */
   dropped?: boolean;
   /** The answer came from an injected fault rather than the simulated API. */
   injected?: boolean;

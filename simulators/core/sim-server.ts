@@ -66,7 +66,10 @@ export function createSimServer(sim: ProviderSim, ctx: SimContext, throttle: Thr
 
   // The call was applied; a "dropped response" fault now cuts the connection before the answer leaves.
   app.addHook('onSend', async (req, reply, payload) => {
-    if (req.simDrop) reply.raw.socket?.destroy();
+    if (req.simDrop) {
+      recordCall(req, reply.statusCode); // onResponse never fires for a destroyed socket
+      reply.raw.socket?.destroy();
+    }
     return payload;
   });
 
@@ -88,7 +91,7 @@ export function createSimServer(sim: ProviderSim, ctx: SimContext, throttle: Thr
       path: req.url.split('?')[0] ?? req.url,
       action: req.simCall?.action ?? 'Unknown',
       target: req.simCall?.target,
-      httpStatus: req.simDrop ? 0 : statusCode,
+      httpStatus: statusCode,
       errorCode,
       requestId: req.simRequestId,
       dropped: req.simDrop || undefined,

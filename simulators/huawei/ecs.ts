@@ -150,13 +150,20 @@ export function ecsRoutes(app: FastifyInstance, state: HuaweiState, faults: Faul
     state.jobs.set(job.job_id, job);
     const inProject = project_id === state.projectId;
     for (const id of ids) if (inProject && state.servers.has(id)) deleting.add(id);
-    state.after(state.timing.jobStartMs, job.job_id, () => {
+    const start = () => {
+      if (job.status !== 'INIT') return;
       job.status = 'RUNNING';
-      for (const sub of subJobs) {
-        sub.status = 'RUNNING';
-        state.after(state.timing.serverDeleteMs, sub.entities.server_id, () => finishSubJob(job, sub, deleteVolume, inProject));
-      }
-    });
+      for (const sub of subJobs) if (sub.status === 'INIT') sub.status = 'RUNNING';
+    };
+    // Both scheduled now, so lazily applied transitions keep their real timing; a stuck fault on the job
+    // holds INIT, one on a server holds that server's sub-job RUNNING.
+    state.after(state.timing.jobStartMs, job.job_id, start);
+    for (const sub of subJobs) {
+      state.after(state.timing.jobStartMs + state.timing.serverDeleteMs, sub.entities.server_id, () => {
+        start();
+        finishSubJob(job, sub, deleteVolume, inProject);
+      });
+    }
     return { job_id: job.job_id };
   });
 

@@ -7,6 +7,11 @@ import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import type { ReleaseReport } from '../../domain/report';
+import { parseConfig } from '../../providers/config';
+import { createAdapters } from '../../providers/registry';
+import { SimAdminClient } from '../../simulators/admin-client';
+import { startSimulators, type Fixture, type RunningSimulators } from '../../simulators/runtime';
+import { sandboxProviderConfig } from '../../simulators/sandbox-config';
 import { createWorkers } from '../../workers';
 import type { releaseResource } from '../../workflows';
 
@@ -15,6 +20,8 @@ export interface Harness {
   taskQueue: string;
   /** Start a release under its canonical ID (or `workflowId`). */
   start(input: ReleaseRequest | Record<string, unknown>, workflowId?: string): Promise<WorkflowHandle<typeof releaseResource>>;
+  /** Terminate every release this harness started that still runs (a failed test leaves none behind). */
+  terminateRunning(): Promise<void>;
   /** Stop the workers (as a crash would, minus the crash) and start fresh ones on the same queue. */
   restartWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -38,16 +45,26 @@ export async function startHarness(deps: ActivityDeps): Promise<Harness> {
     await running;
   };
   await launch();
+  const started: WorkflowHandle<typeof releaseResource>[] = [];
 
   return {
     client,
     taskQueue,
-    start: (input, workflowId) =>
-      client.workflow.start<typeof releaseResource>('releaseResource', {
+    start: async (input, workflowId) => {
+      const handle = await client.workflow.start<typeof releaseResource>('releaseResource', {
         taskQueue,
         workflowId: workflowId ?? releaseWorkflowId(input as ReleaseRequest),
         args: [input as ReleaseRequest],
-      }),
+      });
+      started.push(handle);
+      return handle;
+    },
+    terminateRunning: async () => {
+      for (const handle of started.splice(0)) {
+        const { status } = await handle.describe();
+        if (status.name === 'RUNNING') await handle.terminate('test cleanup');
+      }
+    },
     restartWorkers: async () => {
       await shutdown();
       await launch();
@@ -61,3 +78,20 @@ export async function startHarness(deps: ActivityDeps): Promise<Harness> {
 }
 
 export type { ReleaseReport };
+
+/** A harness whose worker talks to simulators of its own, configured the way a deployment is. */
+export async function startSimHarness(fixture?: Fixture): Promise<Harness & { sims: RunningSimulators; admin: SimAdminClient }> {
+  const sims = await startSimulators({ fixture });
+  const { config, env } = sandboxProviderConfig(sims.endpoints, fixture);
+  const { adapters } = createAdapters(parseConfig(config, 'test'), env);
+  const h = await startHarness({ adapters });
+  return {
+    ...h,
+    sims,
+    admin: new SimAdminClient(sims.endpoints.admin),
+    close: async () => {
+      await h.close();
+      await sims.close();
+    },
+  };
+}

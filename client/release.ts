@@ -1,0 +1,32 @@
+// Starting and steering releases from code. One release per resource: the workflow ID is the resource's,
+// a second start joins the running release, and a release that succeeded is not started again.
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { TASK_QUEUE } from '../common/temporal';
+import { releaseWorkflowId, type ReleaseRequest } from '../domain/request';
+import type { ReleaseReport } from '../domain/report';
+import type { ResourceRef } from '../domain/resource';
+import type { releaseResource } from '../workflows';
+import { approveOverrideUpdate, cancelReleaseUpdate, confirmBackupUpdate, progressQuery, type BackupConfirmation, type CancelRequest, type OverrideApproval, type Progress } from '../workflows/messages';
+
+export type ReleaseHandle = WorkflowHandle<typeof releaseResource>;
+
+export async function startRelease(client: Client, request: ReleaseRequest, taskQueue = TASK_QUEUE): Promise<ReleaseHandle> {
+  return client.workflow.start<typeof releaseResource>('releaseResource', {
+    taskQueue,
+    workflowId: releaseWorkflowId(request),
+    args: [request],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+  });
+}
+
+export function releaseHandle(client: Client, ref: Pick<ResourceRef, 'provider' | 'region' | 'resourceId'>): ReleaseHandle {
+  return client.workflow.getHandle<typeof releaseResource>(releaseWorkflowId(ref));
+}
+
+export const progress = (h: ReleaseHandle): Promise<Progress> => h.query(progressQuery);
+export const confirmBackup = (h: ReleaseHandle, c: BackupConfirmation) => h.executeUpdate(confirmBackupUpdate, { args: [c] });
+export const approveOverride = (h: ReleaseHandle, a: OverrideApproval) => h.executeUpdate(approveOverrideUpdate, { args: [a] });
+export const cancelRelease = (h: ReleaseHandle, c: CancelRequest) => h.executeUpdate(cancelReleaseUpdate, { args: [c] });
+
+export type { ReleaseReport };

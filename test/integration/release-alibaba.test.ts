@@ -1,0 +1,105 @@
+// releaseResource end to end on the real dev server against the Alibaba ECS simulator.
+import { WorkflowFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { confirmBackup, progress } from '../../client/release';
+import type { ReleaseRequest } from '../../domain/request';
+import type { ReleaseReport } from '../../domain/report';
+import { startSimHarness } from './harness';
+
+type H = Awaited<ReturnType<typeof startSimHarness>>;
+const request = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
+  provider: 'alibaba',
+  kind: 'ecs-instance',
+  region: 'cn-hangzhou',
+  resourceId,
+  requestedBy: 'alice@platform',
+  ticket: 'CHG-1',
+  backup: { required: false },
+  ...extra,
+});
+const failureOf = async (p: Promise<unknown>) => {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const f = (err as WorkflowFailedError).cause as ApplicationFailure;
+  return { type: f.type, message: f.message, report: f.details?.[0] as ReleaseReport };
+};
+
+describe('Alibaba ECS release', () => {
+  let h: H;
+  beforeAll(async () => {
+    h = await startSimHarness();
+  });
+  afterAll(async () => h?.close());
+  beforeEach(async () => h.admin.reset());
+  afterEach(async () => h.terminateRunning());
+
+  it('releases a stopped pay-as-you-go instance: one DeleteInstance, retention as planned', async () => {
+    const handle = await h.start(request('i-bp1stoppedpaygo01'));
+    const report = await handle.result();
+    expect(report.outcome).toBe('released');
+    expect(report.action).toBe('delete');
+    const deletes = await h.admin.calls({ provider: 'alibaba', action: 'DeleteInstance' });
+    expect(deletes).toHaveLength(1);
+    const state = await h.admin.state<{ alibaba: { instances: { id: string }[] } }>();
+    expect(state.alibaba.instances.map((i) => i.id)).not.toContain('i-bp1stoppedpaygo01');
+    expect(report.steps.map((s) => s.phase)).toEqual(expect.arrayContaining(['validate', 'inspect', 'recheck', 'destroy', 'wait-gone']));
+    expect(report.steps.find((s) => s.phase === 'destroy')!.requestIds).toHaveLength(1);
+  });
+
+  it('a dry run plans and changes nothing', async () => {
+    const report = await (await h.start(request('i-bp1stoppedpaygo01', { dryRun: true }))).result();
+    expect(report.outcome).toBe('dry-run');
+    expect(report.plan!.action).toBe('delete');
+    expect(await h.admin.calls({ action: 'DeleteInstance' })).toHaveLength(0);
+  });
+
+  it('waits for the backup confirmation, then releases', async () => {
+    const handle = await h.start(request('i-bp1stoppedpaygo01', { backup: { required: true, confirmWithin: '1h' } }));
+    await expect.poll(async () => (await progress(handle)).phase, { timeout: 10_000 }).toBe('confirm');
+    const rejected = await confirmBackup(handle, { confirmedBy: '', backupReference: 'x' }).catch((e: { cause?: Error }) => e.cause?.message);
+    expect(rejected).toMatch(/confirmedBy is required/);
+    await confirmBackup(handle, { confirmedBy: 'bob@platform', backupReference: 'snap-123' });
+    const report = await handle.result();
+    expect(report.outcome).toBe('released');
+    expect(report.approvals).toMatchObject([{ gate: 'backup', by: 'bob@platform', reference: 'snap-123' }]);
+  });
+
+  it('ends as not confirmed, touching nothing, when the backup is not confirmed in time', async () => {
+    const report = await (await h.start(request('i-bp1stoppedpaygo01', { backup: { required: true, confirmWithin: '2s' } }))).result();
+    expect(report.outcome).toBe('backup-not-confirmed');
+    expect(await h.admin.calls({ action: 'DeleteInstance' })).toHaveLength(0);
+  });
+
+  it('refuses a protected instance before any call', async () => {
+    const f = await failureOf((await h.start(request('i-bp1protected05'))).result());
+    expect(f.type).toBe('ReleaseBlocked');
+    expect(f.message).toContain('deletion protection');
+    expect(await h.admin.calls({ action: 'DeleteInstance' })).toHaveLength(0);
+  });
+
+  it('stops a running instance first when asked', async () => {
+    const report = await (await h.start(request('i-bp1runningpaygo02', { options: { stopIfRunning: true } }))).result();
+    expect(report.outcome).toBe('released');
+    expect(await h.admin.calls({ action: 'StopInstance' })).toHaveLength(1);
+    expect(await h.admin.calls({ action: 'DeleteInstance' })).toHaveLength(1);
+  });
+
+  it('never repeats a DeleteInstance whose answer was lost', async () => {
+    await h.admin.injectFault({ provider: 'alibaba', action: 'DeleteInstance', dropResponse: true, times: 1 });
+    const report = await (await h.start(request('i-bp1stoppedpaygo01'))).result();
+    expect(report.outcome).toBe('released');
+    const deletes = await h.admin.calls({ action: 'DeleteInstance' });
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]!.dropped).toBe(true);
+  });
+
+  it('retries a throttled DeleteInstance and deletes once', async () => {
+    await h.admin.injectFault({ provider: 'alibaba', action: 'DeleteInstance', error: { code: 'Throttling.User' }, times: 2 });
+    const report = await (await h.start(request('i-bp1stoppedpaygo01'))).result();
+    expect(report.outcome).toBe('released');
+    const deletes = await h.admin.calls({ action: 'DeleteInstance' });
+    expect(deletes.filter((c) => !c.injected)).toHaveLength(1);
+    expect(report.providerErrors.map((e) => e.code)).toEqual(['Throttling.User', 'Throttling.User']);
+  });
+});
