@@ -7,9 +7,10 @@ import { TASK_QUEUE, providerTaskQueue } from './common/temporal';
 import { PROVIDERS } from './domain/resource';
 import { loadConfig } from './providers/config';
 import { createAdapters } from './providers/registry';
-import { createWorkers, runWorkers } from './workers';
+import { createWorkers, installRuntime, runWorkers } from './workers';
 
 async function main() {
+  installRuntime('INFO');
   const config = loadConfig();
   const { adapters, unconfigured } = createAdapters(config);
   const { connectionOptions, namespace } = temporalConnectConfig();

@@ -12,7 +12,7 @@ import { createAdapters } from '../providers/registry';
 import { parseConfig } from '../providers/config';
 import { startSimulators, type RunningSimulators } from '../simulators/runtime';
 import { sandboxProviderConfig } from '../simulators/sandbox-config';
-import { createWorkers, runWorkers } from '../workers';
+import { createWorkers, installRuntime, runWorkers } from '../workers';
 import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, temporalCliPath } from './dev-server';
 
 const HOST = '127.0.0.1';
@@ -59,6 +59,7 @@ async function main() {
     process.exit(1);
   }
 
+  installRuntime('WARN');
   mkdirSync(STATE_DIR, { recursive: true });
   const cli = temporalCliPath();
   if (!cli) throw new Error('no Temporal CLI: install one (TEMPORAL_CLI_PATH) or Go, see the README');

@@ -1,9 +1,10 @@
 // A worker on its own task queue, against the shared dev server (from the global setup) and, when asked,
 // simulators of its own: test files run in parallel without sharing state.
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import type { ReleaseReport } from '../../domain/report';
@@ -12,7 +13,7 @@ import { createAdapters } from '../../providers/registry';
 import { SimAdminClient } from '../../simulators/admin-client';
 import { startSimulators, type Fixture, type RunningSimulators } from '../../simulators/runtime';
 import { sandboxProviderConfig } from '../../simulators/sandbox-config';
-import { createWorkers } from '../../workers';
+import { createWorkers, installRuntime } from '../../workers';
 import type { releaseResource } from '../../workflows';
 
 export interface Harness {
@@ -28,6 +29,7 @@ export interface Harness {
 }
 
 export async function startHarness(deps: ActivityDeps): Promise<Harness> {
+  installRuntimeOnce();
   const address = inject('temporalAddress');
   const workflowBundle = { codePath: inject('workflowBundlePath') };
   const taskQueue = `test-${randomUUID()}`;
@@ -94,4 +96,21 @@ export async function startSimHarness(fixture?: Fixture): Promise<Harness & { si
       await sims.close();
     },
   };
+}
+
+/** The failure a release ended with: its type, message and the audit report in its details. */
+export async function failureOf(result: Promise<unknown>) {
+  const err = await result.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const f = (err as WorkflowFailedError).cause as ApplicationFailure;
+  return { type: f.type, message: f.message, report: f.details?.[0] as ReleaseReport };
+}
+
+let runtimeInstalled = false;
+function installRuntimeOnce() {
+  if (!runtimeInstalled) installRuntime('WARN');
+  runtimeInstalled = true;
 }

@@ -1,11 +1,8 @@
 // releaseResource end to end on the real dev server against the Alibaba ECS simulator.
-import { WorkflowFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { confirmBackup, progress } from '../../client/release';
 import type { ReleaseRequest } from '../../domain/request';
-import type { ReleaseReport } from '../../domain/report';
-import { startSimHarness } from './harness';
+import { failureOf, startSimHarness } from './harness';
 
 type H = Awaited<ReturnType<typeof startSimHarness>>;
 const request = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
@@ -18,13 +15,6 @@ const request = (resourceId: string, extra: Partial<ReleaseRequest> = {}): Relea
   backup: { required: false },
   ...extra,
 });
-const failureOf = async (p: Promise<unknown>) => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const f = (err as WorkflowFailedError).cause as ApplicationFailure;
-  return { type: f.type, message: f.message, report: f.details?.[0] as ReleaseReport };
-};
-
 describe('Alibaba ECS release', () => {
   let h: H;
   beforeAll(async () => {

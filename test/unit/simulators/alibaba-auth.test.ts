@@ -40,15 +40,20 @@ interface Acs3Options {
   sendParams?: Record<string, string>;
   /** A header sent but left out of SignedHeaders. */
   unsignedHeader?: [string, string];
+  /** Parameters sent as a form body (covered by the payload hash), and what is actually sent. */
+  form?: Record<string, string>;
+  sendForm?: Record<string, string>;
 }
 
 /** An ACS3-HMAC-SHA256 request built from the published algorithm, not from the SDK. */
 function acs3Request(o: Acs3Options = {}): { url: string; init: RequestInit } {
   const params = o.params ?? { RegionId: 'cn-hangzhou' };
   const host = new URL(sims.endpoints.alibaba).host;
-  const payloadHash = createHash('sha256').update('').digest('hex');
+  const body = o.form ? sortedQuery(o.form) : '';
+  const payloadHash = createHash('sha256').update(body).digest('hex');
   const headers: Record<string, string> = {
     host,
+    ...(o.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
     'x-acs-action': o.action ?? 'DescribeInstances',
     'x-acs-version': '2014-05-26',
     'x-acs-date': o.date ?? isoSeconds(Date.now()),
@@ -63,7 +68,11 @@ function acs3Request(o: Acs3Options = {}): { url: string; init: RequestInit } {
   if (o.unsignedHeader) sent[o.unsignedHeader[0]] = o.unsignedHeader[1];
   return {
     url: `${sims.endpoints.alibaba}/?${sortedQuery(o.sendParams ?? params)}`,
-    init: { method: 'POST', headers: { ...sent, authorization: `ACS3-HMAC-SHA256 Credential=${o.ak ?? AK},SignedHeaders=${signed.join(';')},Signature=${signature}` } },
+    init: {
+      method: 'POST',
+      headers: { ...sent, authorization: `ACS3-HMAC-SHA256 Credential=${o.ak ?? AK},SignedHeaders=${signed.join(';')},Signature=${signature}` },
+      body: o.form ? sortedQuery(o.sendForm ?? o.form) : undefined,
+    },
   };
 }
 
@@ -149,6 +158,13 @@ describe('ACS3-HMAC-SHA256', () => {
   it('rejects a query changed after signing', async () => {
     const res = await send(acs3Request({ params: { RegionId: 'cn-hangzhou', InstanceIds: '["i-bp1runningpaygo02"]' }, sendParams: { RegionId: 'cn-hangzhou', InstanceIds: '["i-bp1stoppedpaygo01"]' } }));
     expect([res.body.Code, res.status]).toEqual(['IncompleteSignature', 400]);
+  });
+
+  it('accepts parameters in a signed form body, and rejects a body changed after signing', async () => {
+    const ok = await send(acs3Request({ params: {}, form: { RegionId: 'cn-hangzhou', InstanceIds: '["i-bp1runningpaygo02"]' } }));
+    expect([ok.status, ok.body.TotalCount]).toEqual([200, 1]);
+    const tampered = await send(acs3Request({ params: {}, form: { RegionId: 'cn-hangzhou' }, sendForm: { RegionId: 'cn-beijing' } }));
+    expect([tampered.body.Code, tampered.status]).toEqual(['IncompleteSignature', 400]);
   });
 
   it('rejects an action header changed after signing', async () => {
