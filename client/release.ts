@@ -1,8 +1,8 @@
 // Starting and steering releases from code. One release per resource: the workflow ID is the resource's,
 // a second start joins the running release, and a release that succeeded is not started again.
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TASK_QUEUE } from '../common/temporal';
-import { releaseWorkflowId, type ReleaseRequest } from '../domain/request';
+import { dryRunWorkflowId, releaseWorkflowId, type ReleaseRequest } from '../domain/request';
 import type { ReleaseReport } from '../domain/report';
 import type { ResourceRef } from '../domain/resource';
 import type { releaseResource } from '../workflows';
@@ -10,13 +10,17 @@ import { approveOverrideUpdate, cancelReleaseUpdate, confirmBackupUpdate, progre
 
 export type ReleaseHandle = WorkflowHandle<typeof releaseResource>;
 
-export async function startRelease(client: Client, request: ReleaseRequest, taskQueue = TASK_QUEUE): Promise<ReleaseHandle> {
+/**
+ * Start a release, or join the one already running for this resource. A release that succeeded is not
+ * started again (WorkflowExecutionAlreadyStartedError); one that ended without releasing can be.
+ */
+export async function startRelease(client: Client, request: ReleaseRequest, taskQueue = TASK_QUEUE): Promise<WorkflowHandleWithFirstExecutionRunId<typeof releaseResource>> {
   return client.workflow.start<typeof releaseResource>('releaseResource', {
     taskQueue,
-    workflowId: releaseWorkflowId(request),
+    workflowId: request.dryRun ? dryRunWorkflowId(request) : releaseWorkflowId(request),
     args: [request],
     workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    workflowIdReusePolicy: request.dryRun ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
   });
 }
 

@@ -42,8 +42,10 @@ export interface ItemRecord {
 }
 
 /**
- * How a release ended. The workflow completes with these; rule violations and provider failures fail the
- * workflow instead (see ReleaseFailureType), with this same report in the failure's details.
+ * How a release ended. It completes only when the resource is gone (`released`, `already-gone`) or for a
+ * `dry-run` or a `delegated` start; every other ending fails the workflow with a ReleaseFailureType and this
+ * same report in the failure's details. So a release that changed nothing can be started again under the
+ * resource's workflow ID, and one that succeeded cannot (ALLOW_DUPLICATE_FAILED_ONLY).
  */
 export type ReleaseOutcome =
   | 'released'
@@ -95,4 +97,7 @@ export const ReleaseFailureType = {
   deleteFailed: 'DeleteFailed',
   drainIncomplete: 'DrainIncomplete',
   outcomeUnknown: 'DestroyOutcomeUnknown',
+  cancelled: 'ReleaseCancelled',
+  backupNotConfirmed: 'BackupNotConfirmed',
+  approvalNotGiven: 'ApprovalNotGiven',
 } as const;

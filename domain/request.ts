@@ -71,4 +71,9 @@ export function releaseWorkflowId(ref: Pick<ResourceRef, 'provider' | 'region' |
   return `release/${ref.provider}/${ref.region}/${ref.resourceId}`;
 }
 
+/** Dry runs change nothing: they run beside the release, under an ID of their own. */
+export function dryRunWorkflowId(ref: Pick<ResourceRef, 'provider' | 'region' | 'resourceId'>): string {
+  return `dry-run/${ref.provider}/${ref.region}/${ref.resourceId}`;
+}
+
 export type { Provider, ResourceKind };

@@ -11,12 +11,15 @@
 //                     every simulated read scan a bigger inventory)
 //   BENCH_DELETE_MS   how long an accepted DeleteInstance takes in the simulator (default 0, see DELETE_MS)
 //   BENCH_TIMEOUT_MS  hard cap on the whole run, teardown included (default 300000)
+//   NODE_OPTIONS=--expose-gc  memory read after a full GC (retained memory, not garbage)
 //
 // Everything listens on and talks to 127.0.0.1 only; everything started here is stopped here, even on failure.
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { SEARCH_ATTRIBUTES } from '../common/temporal';
 import type { ReleaseReport } from '../domain/report';
@@ -61,11 +64,13 @@ const INVENTORY = Math.max(envInt('BENCH_N', NEEDED), NEEDED);
 const DELETE_MS = envInt('BENCH_DELETE_MS', 0);
 const TIMEOUT_MS = envInt('BENCH_TIMEOUT_MS', 300_000);
 /** Part of the cap kept back for teardown, so "bounded" holds even when the run itself hits the cap. */
-const TEARDOWN_MS = 30_000;
+const TEARDOWN_MS = Math.min(30_000, Math.floor(TIMEOUT_MS / 4));
 
 // ------------------------------------------------------------------------------------------ small utilities
 
 class BenchFailure extends Error {}
+
+const noop = () => undefined;
 
 const ms = (start: number) => performance.now() - start;
 const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -86,12 +91,16 @@ async function timed<T>(what: () => Promise<T>): Promise<{ value: T; ms: number 
 /** Stops what was started, newest first; each step is attempted even when an earlier one fails. */
 class Teardown {
   private readonly steps: { name: string; run: () => Promise<unknown> }[] = [];
+  private closed = false;
 
   push(name: string, run: () => Promise<unknown>): void {
     this.steps.push({ name, run });
+    // Started after the cap already fired (setup still under way): stop it as soon as it exists.
+    if (this.closed) void this.run();
   }
 
   async run(): Promise<void> {
+    this.closed = true;
     for (const step of this.steps.splice(0).reverse()) {
       await step.run().catch((err: unknown) => console.error(`teardown: ${step.name}: ${String(err)}`));
     }
@@ -108,6 +117,54 @@ function deadline(timeoutMs: number, what: string): { promise: Promise<never>; c
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
+/**
+ * CPU milliseconds (user + system) a child process has used, from /proc (Linux only; undefined elsewhere).
+ * The dev server shares the machine with the workers, so its share of the CPU is half of the bottleneck story.
+ */
+function childCpuMs(command: string): () => number | undefined {
+  const TICK_MS = 10; // USER_HZ is 100 on every mainstream Linux build
+  const statOf = (pid: string) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    // Fields after "pid (comm)": state ppid … utime(14th) stime(15th) of the whole line.
+    return { comm: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+  };
+  let pid: string | undefined;
+  try {
+    pid = readdirSync('/proc').find((p) => {
+      if (!/^\d+$/.test(p)) return false;
+      try {
+        const { comm, fields } = statOf(p);
+        return comm === command && fields[1] === String(process.pid);
+      } catch {
+        return false; // exited meanwhile, or not readable
+      }
+    });
+  } catch {
+    pid = undefined; // no /proc
+  }
+  return () => {
+    if (!pid) return undefined;
+    try {
+      const { fields } = statOf(pid);
+      return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/**
+ * With NODE_OPTIONS=--expose-gc, collect before each memory reading: before/after then show what is retained
+ * (a leak per workflow) rather than how much garbage happened to be around.
+ */
+const collectGarbage = (globalThis as { gc?: () => void }).gc ?? noop;
+
+const processCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 // ------------------------------------------------------------------------------------------------ the setup
 
 interface Rig {
@@ -116,17 +173,20 @@ interface Rig {
   admin: SimAdminClient;
   /** Rejects if a worker stops on its own: a batch racing it fails at once instead of waiting for the cap. */
   workersStopped: Promise<never>;
-  bundle: { ms: number; bytes: number };
+  bundle: { ms: number; bytes: number; sourceMapBytes: number };
   serverStartMs: number;
+  serverCpuMs: () => number | undefined;
 }
 
-const noop = () => undefined;
 const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };
 
 /** The workflow bundle, built once and handed to the workers as code (the workers do not bundle again). */
 async function buildBundle() {
   const { value, ms: took } = await timed(() => bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger }));
-  return { code: value.code, ms: took, bytes: Buffer.byteLength(value.code) };
+  // The SDK inlines the source map: most of the bytes every workflow thread loads are not code.
+  const mapAt = value.code.lastIndexOf('//# sourceMappingURL=');
+  const sourceMapBytes = mapAt < 0 ? 0 : Buffer.byteLength(value.code.slice(mapAt));
+  return { code: value.code, ms: took, bytes: Buffer.byteLength(value.code), sourceMapBytes };
 }
 
 /** The dev server exactly as the integration tests run it (in memory, same dynamic config and search attributes). */
@@ -182,8 +242,9 @@ async function setUp(teardown: Teardown): Promise<Rig> {
     taskQueue,
     admin: new SimAdminClient(sims.endpoints.admin),
     workersStopped,
-    bundle: { ms: bundle.ms, bytes: bundle.bytes },
+    bundle: { ms: bundle.ms, bytes: bundle.bytes, sourceMapBytes: bundle.sourceMapBytes },
     serverStartMs: server.ms,
+    serverCpuMs: childCpuMs('temporal'),
   };
 }
 
@@ -196,6 +257,8 @@ interface BatchResult {
   latencies: number[];
   historyEvents: number;
   callsPerWorkflow: number;
+  /** CPU ms per workflow: this process (workers, simulators, client) and the dev server. */
+  cpuPerWorkflow: { bench: number; server?: number };
   before: NodeJS.MemoryUsage;
   after: NodeJS.MemoryUsage;
 }
@@ -249,21 +312,29 @@ async function verify(rig: Rig, ids: string[], runs: { id: string; outcome: stri
 
 async function runBatch(rig: Rig, label: string, ids: string[], dryRun: boolean): Promise<BatchResult> {
   await rig.admin.clearCalls();
+  collectGarbage();
   const before = process.memoryUsage();
+  const cpu0 = { bench: processCpuMs(), server: rig.serverCpuMs() };
   const start = performance.now();
   const runs = await Promise.race([Promise.all(ids.map((id) => runOne(rig, releaseRequest(id, dryRun)))), rig.workersStopped]);
   const wallMs = ms(start);
+  const server1 = rig.serverCpuMs();
+  const cpuPerWorkflow = {
+    bench: (processCpuMs() - cpu0.bench) / ids.length,
+    server: server1 === undefined || cpu0.server === undefined ? undefined : (server1 - cpu0.server) / ids.length,
+  };
+  collectGarbage();
   const after = process.memoryUsage();
   const calls = await verify(rig, ids, runs, dryRun);
   // Every release of a batch takes the same path: one history tells the size of all.
   const history = await rig.client.workflow.getHandle(runs[0]!.id).fetchHistory();
-  return { label, size: ids.length, wallMs, latencies: runs.map((r) => r.ms), historyEvents: history.events?.length ?? 0, callsPerWorkflow: calls / ids.length, before, after };
+  return { label, size: ids.length, wallMs, latencies: runs.map((r) => r.ms), historyEvents: history.events?.length ?? 0, callsPerWorkflow: calls / ids.length, cpuPerWorkflow, before, after };
 }
 
 // ---------------------------------------------------------------------------------------------- the report
 
 function printTable(results: BatchResult[]): void {
-  const header = ['batch', 'wfs', 'wall s', 'wf/s', 'p50 ms', 'p95 ms', 'max ms', 'events/wf', 'sim calls/wf', 'RSS MB before→after', 'heap MB before→after'];
+  const header = ['batch', 'wfs', 'wall s', 'wf/s', 'p50 ms', 'p95 ms', 'max ms', 'events/wf', 'sim calls/wf', 'CPU ms/wf bench+server', 'RSS MB before→after', 'heap MB before→after'];
   const rows = results.map((r) => [
     r.label,
     String(r.size),
@@ -274,6 +345,7 @@ function printTable(results: BatchResult[]): void {
     fmt(Math.max(...r.latencies)),
     String(r.historyEvents),
     fmt(r.callsPerWorkflow, 1),
+    `${fmt(r.cpuPerWorkflow.bench)} + ${r.cpuPerWorkflow.server === undefined ? 'n/a' : fmt(r.cpuPerWorkflow.server)}`,
     `${fmt(mb(r.before.rss))} → ${fmt(mb(r.after.rss))}`,
     `${fmt(mb(r.before.heapUsed))} → ${fmt(mb(r.after.heapUsed))}`,
   ]);
@@ -293,7 +365,8 @@ function printRatios(releases: BatchResult[], dry: BatchResult | undefined): voi
   }
   const total = releases.reduce((n, r) => n + r.size, 0);
   const rssGrowth = releases[releases.length - 1]!.after.rss - releases[0]!.before.rss;
-  console.log(`RSS growth per release: ${fmt(rssGrowth / 1024 / total, 1)} KiB (${fmt(mb(rssGrowth), 1)} MB over ${total} releases; one process holds workers, simulators and client)`);
+  const gcNote = collectGarbage === noop ? 'no forced GC' : 'after forced GC';
+  console.log(`RSS growth per release: ${fmt(rssGrowth / 1024 / total, 1)} KiB (${fmt(mb(rssGrowth), 1)} MB over ${total} releases, ${gcNote}; one process holds workers, simulators and client)`);
   if (dry) {
     const same = releases.find((r) => r.size === dry.size);
     if (same) {
@@ -308,9 +381,15 @@ function printRatios(releases: BatchResult[], dry: BatchResult | undefined): voi
 // ---------------------------------------------------------------------------------------------- the run
 
 async function bench(teardown: Teardown): Promise<void> {
+  // Everything runs on this machine: a busy neighbour shows up in every number below.
+  console.log(`host: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}; node ${process.version}`);
   console.log(`bench: sizes ${SIZES.join(', ')}; dry-run batch ${DRY_SIZE}; ${INVENTORY} instances in the simulator; DeleteInstance takes ${DELETE_MS} ms; cap ${TIMEOUT_MS / 1000} s`);
   const rig = await setUp(teardown);
-  console.log(`workflow bundle: ${fmt(rig.bundle.ms)} ms, ${fmt(rig.bundle.bytes / 1024)} KiB; dev server start: ${fmt(rig.serverStartMs)} ms`);
+  const { bundle } = rig;
+  console.log(
+    `workflow bundle: ${fmt(bundle.ms)} ms, ${fmt(bundle.bytes / 1024)} KiB (${fmt((bundle.bytes - bundle.sourceMapBytes) / 1024)} KiB code + ` +
+      `${fmt(bundle.sourceMapBytes / 1024)} KiB inline source map); dev server start: ${fmt(rig.serverStartMs)} ms`,
+  );
 
   let next = 1;
   const take = (n: number) => Array.from({ length: n }, () => benchInstanceId(next++));
@@ -328,8 +407,13 @@ async function bench(teardown: Teardown): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  // The SDK logs every worker state change at INFO; the bench's output is its table.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The SDK logs every worker state change at INFO; the bench's output is its table. The provider-queue
+  // workers run activities only, and say so at WARN once each: expected here, so not printed.
+  Runtime.install({
+    logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
+      if (!message.startsWith('No workflows registered')) console.error(`[${level}] ${message}`, meta ?? '');
+    }),
+  });
   const teardown = new Teardown();
   const cap = deadline(TIMEOUT_MS - TEARDOWN_MS, 'the bench');
   const stop = () => void teardown.run().finally(() => process.exit(130));

@@ -18,20 +18,22 @@ export function providerActivities(provider: Provider) {
   const taskQueue = providerTaskQueue(workflowInfo().taskQueue, provider);
   const reads = proxyActivities<Pick<Activities, 'inspectResource' | 'stopInstance'>>({
     taskQueue,
-    startToCloseTimeout: '1m',
+    startToCloseTimeout: '30s',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: FINAL },
   });
   // Polling through retries: each attempt reads once and fails with NotYet; no history event per poll.
   const polls = (ceiling: Duration) =>
     proxyActivities<Pick<Activities, 'awaitGone' | 'awaitStopped' | 'awaitVmDeletion'>>({
       taskQueue,
-      startToCloseTimeout: '1m',
+      startToCloseTimeout: '20s',
       scheduleToCloseTimeout: ceiling,
       retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '30s', nonRetryableErrorTypes: FINAL },
     });
   const destructive = proxyActivities<Pick<Activities, 'destroyResource' | 'deleteDisk' | 'deleteSnapshot' | 'submitVmDeletion'>>({
     taskQueue,
-    startToCloseTimeout: '2m',
+    // Long enough for a pre-read and one provider call (adapters time out at 15s); a worker that dies
+    // mid-call is noticed this soon, and its call then counts as "maybe made".
+    startToCloseTimeout: '45s',
     retry: { maximumAttempts: 1 },
   });
   // Proxies have no own keys to spread: name each activity.

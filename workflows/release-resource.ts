@@ -12,7 +12,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ActivityFailureType } from '../common/failure-types';
 import { SA } from '../common/temporal';
 import { planChanges, planRelease, type Gate, type Plan } from '../domain/plan';
@@ -41,8 +41,9 @@ export async function releaseResource(input: ReleaseRequest): Promise<ReleaseRep
   audit.begin(request);
   describe(request);
 
+  // A dry run changes nothing and runs under any ID; a release runs only under its resource's ID.
   const canonicalId = releaseWorkflowId(request.ref);
-  if (workflowInfo().workflowId !== canonicalId) return delegate(audit, input, canonicalId);
+  if (!request.dryRun && workflowInfo().workflowId !== canonicalId) return delegate(audit, input, canonicalId);
 
   const release = new Release(audit, request, providerActivities(request.ref.provider));
   return release.run();
@@ -102,7 +103,7 @@ class Release {
       if ('outcome' in ready) return ready;
       plan = ready.plan;
     } catch (err) {
-      if (isCancellation(err) || this.cancelRequest) return this.cancelled();
+      if (isCancellation(err) || this.cancelRequest) throw this.cancelled();
       throw err;
     }
     // The point of no return: from here on, cancellation is refused and the release runs to its end.
@@ -122,10 +123,7 @@ class Release {
     }
     if (plan.outcome === 'in-progress') return { plan };
 
-    for (const gate of plan.gates) {
-      const missing = await this.confirm(gate);
-      if (missing) return missing;
-    }
+    for (const gate of plan.gates) await this.confirm(gate);
     for (const step of plan.prepare) {
       if (step.step === 'stop') {
         await audit.step('prepare', 'stop the instance', () => p.stopInstance(ref), (r) => [r.requestId]);
@@ -207,7 +205,7 @@ class Release {
   }
 
   /** Wait durably for a person to pass a gate, until the request's deadline. */
-  private async confirm(gate: Gate): Promise<ReleaseReport | undefined> {
+  private async confirm(gate: Gate): Promise<void> {
     const { audit, request } = this;
     audit.enter('confirm');
     audit.waitingFor = gate === 'backup' ? 'confirmBackup: someone to confirm a backup exists' : 'approveOverride: someone other than the requester to approve the protection override';
@@ -216,18 +214,18 @@ class Release {
     if (passed) {
       const a = this.approvals.get(gate)!;
       audit.note('confirm', `${gate} confirmed by ${a.by}`, 'ok', a.reference);
-      return undefined;
+      return;
     }
     audit.note('confirm', `${gate} not confirmed in time`, 'failed');
-    return gate === 'backup'
-      ? audit.finish('backup-not-confirmed', 'the backup was not confirmed in time: nothing was changed')
-      : audit.finish('approval-not-given', 'the protection override was not approved in time: nothing was changed');
+    throw gate === 'backup'
+      ? audit.fail(ReleaseFailureType.backupNotConfirmed, 'backup-not-confirmed', 'the backup was not confirmed in time: nothing was changed')
+      : audit.fail(ReleaseFailureType.approvalNotGiven, 'approval-not-given', 'the protection override was not approved in time: nothing was changed');
   }
 
-  private cancelled(): ReleaseReport {
+  private cancelled(): ApplicationFailure {
     const by = this.cancelRequest ?? { by: 'temporal', reason: 'the workflow was cancelled' };
     this.audit.report.cancel = { ...by, at: new Date().toISOString(), honoured: true };
-    return this.audit.finish('cancelled', `cancelled by ${by.by} before any destructive call: ${by.reason}; nothing was deleted`);
+    return this.audit.fail(ReleaseFailureType.cancelled, 'cancelled', `cancelled by ${by.by} before any destructive call: ${by.reason}; nothing was deleted`);
   }
 
   private installHandlers(): void {

@@ -56,8 +56,9 @@ describe('Alibaba ECS release', () => {
   });
 
   it('ends as not confirmed, touching nothing, when the backup is not confirmed in time', async () => {
-    const report = await (await h.start(request('i-bp1stoppedpaygo01', { backup: { required: true, confirmWithin: '2s' } }))).result();
-    expect(report.outcome).toBe('backup-not-confirmed');
+    const f = await failureOf((await h.start(request('i-bp1stoppedpaygo01', { backup: { required: true, confirmWithin: '2s' } }))).result());
+    expect(f.type).toBe('BackupNotConfirmed');
+    expect(f.report.outcome).toBe('backup-not-confirmed');
     expect(await h.admin.calls({ action: 'DeleteInstance' })).toHaveLength(0);
   });
 

@@ -149,9 +149,9 @@ describe('Huawei release', () => {
       const handle = await h.start(request('dcc-host', '70000002-0000-4000-8000-000000000002', { backup: { required: true, confirmWithin: '1h' } }));
       await expect.poll(async () => (await progress(handle)).phase, { timeout: 10_000 }).toBe('confirm');
       await cancelRelease(handle, { by: 'alice@platform', reason: 'wrong host' });
-      const report = await handle.result();
-      expect(report.outcome).toBe('cancelled');
-      expect(report.cancel).toMatchObject({ by: 'alice@platform', honoured: true });
+      const f = await failureOf(handle.result());
+      expect(f.type).toBe('ReleaseCancelled');
+      expect(f.report.cancel).toMatchObject({ by: 'alice@platform', honoured: true });
       expect(await h.admin.calls({ action: 'DeleteServers' })).toHaveLength(0);
     });
   });
