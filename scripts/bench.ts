@@ -21,16 +21,16 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { startRelease } from '../client/release';
 import { SEARCH_ATTRIBUTES } from '../common/temporal';
 import type { ReleaseReport } from '../domain/report';
-import { releaseWorkflowId, type ReleaseRequest } from '../domain/request';
+import { dryRunWorkflowId, releaseWorkflowId, type ReleaseRequest } from '../domain/request';
 import { parseConfig } from '../providers/config';
 import { createAdapters } from '../providers/registry';
 import { SimAdminClient } from '../simulators/admin-client';
 import { startSimulators, type Fixture, type RunningSimulators } from '../simulators/runtime';
 import { sandboxProviderConfig } from '../simulators/sandbox-config';
 import { createWorkers } from '../workers';
-import type { releaseResource } from '../workflows';
 import { BENCH_REGION, benchFixture, benchInstanceId } from './bench/fixture';
 import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from './dev-server';
 
@@ -274,12 +274,17 @@ const releaseRequest = (resourceId: string, dryRun: boolean): ReleaseRequest => 
   backup: { required: false },
 });
 
-/** One release, timed from the start call to its result; a failed workflow is an outcome, not a crash. */
+/**
+ * One release, timed from the start call to its result; a failed workflow is an outcome, not a crash.
+ * Started the way the product starts them (client/release.ts): the canonical ID, releaseWorkflowId, or the
+ * dry run's own ID, with the product's ID policies.
+ */
 async function runOne(rig: Rig, request: ReleaseRequest): Promise<{ id: string; outcome: string; ms: number }> {
-  const id = releaseWorkflowId(request);
+  const id = request.dryRun ? dryRunWorkflowId(request) : releaseWorkflowId(request);
   const start = performance.now();
   try {
-    const handle = await rig.client.workflow.start<typeof releaseResource>('releaseResource', { taskQueue: rig.taskQueue, workflowId: id, args: [request] });
+    const handle = await startRelease(rig.client, request, rig.taskQueue);
+    if (handle.workflowId !== id) throw new BenchFailure(`started as ${handle.workflowId}, not under the canonical ID ${id}`);
     const report: ReleaseReport = await handle.result();
     return { id, outcome: report.outcome, ms: ms(start) };
   } catch (err) {

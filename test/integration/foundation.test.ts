@@ -2,7 +2,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness';
 
 describe('releaseResource on a real Temporal dev server', () => {
@@ -11,6 +11,7 @@ describe('releaseResource on a real Temporal dev server', () => {
     h = await startHarness({ adapters: {} });
   });
   afterAll(async () => h?.close());
+  afterEach(async () => h.terminateRunning());
 
   it('rejects a bad input at once, naming every wrong field, and records the validation in the history', async () => {
     const handle = await h.start({ provider: 'alibaba', kind: 'bcc-instance', region: 'cn-hangzhou', resourceId: 'i-1', ticket: '' }, `bad-input-${Date.now()}`);

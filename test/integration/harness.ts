@@ -4,6 +4,10 @@ import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@t
 import type { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { temporalCliPath } from '../../scripts/dev-server';
 import { expect, inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
@@ -21,7 +25,7 @@ export interface Harness {
   taskQueue: string;
   /** Start a release under its canonical ID (or `workflowId`). */
   start(input: ReleaseRequest | Record<string, unknown>, workflowId?: string): Promise<WorkflowHandle<typeof releaseResource>>;
-  /** Terminate every release this harness started that still runs (a failed test leaves none behind). */
+  /** After each test: terminate what still runs (a failed test leaves none behind); record the others' histories if asked. */
   terminateRunning(): Promise<void>;
   /** Stop the workers (as a crash would, minus the crash) and start fresh ones on the same queue. */
   restartWorkers(): Promise<void>;
@@ -62,9 +66,11 @@ export async function startHarness(deps: ActivityDeps): Promise<Harness> {
       return handle;
     },
     terminateRunning: async () => {
-      for (const handle of started.splice(0)) {
+      const test = expect.getState().currentTestName ?? 'unnamed';
+      for (const [i, handle] of started.splice(0).entries()) {
         const { status } = await handle.describe();
         if (status.name === 'RUNNING') await handle.terminate('test cleanup');
+        else if (process.env.RECORD_HISTORIES) await recordHistory(handle, `${test}${i ? `-${i + 1}` : ''}`);
       }
     },
     restartWorkers: async () => {
@@ -113,4 +119,15 @@ let runtimeInstalled = false;
 function installRuntimeOnce() {
   if (!runtimeInstalled) installRuntime('WARN');
   runtimeInstalled = true;
+}
+
+/**
+ * With RECORD_HISTORIES=1, save a finished release's history under test/histories/ for the replay test
+ * (test/integration/replay.test.ts), which guards every recorded scenario against non-deterministic changes.
+ */
+async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  const file = join(__dirname, '..', 'histories', `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90)}.json`);
+  // The CLI's JSON is the format historyFromJSON reads (and what `temporal workflow show -o json` gives users).
+  const json = execFileSync(temporalCliPath()!, ['workflow', 'show', '--address', inject('temporalAddress'), '-w', handle.workflowId, '-o', 'json'], { encoding: 'utf8' });
+  writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(json) }) + '\n');
 }

@@ -1,0 +1,30 @@
+// Replays every recorded history (test/histories/*.json) against today's workflow code: a change that
+// would break a running release (non-determinism) fails here. Record them again with
+// `RECORD_HISTORIES=1 npm test` after an intended, versioned change.
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+
+const dir = join(__dirname, '..', 'histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+describe('replay of recorded releases', () => {
+  it.skipIf(process.env.RECORD_HISTORIES)('has recorded histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.skipIf(process.env.RECORD_HISTORIES)('replays every recorded history deterministically', async () => {
+    const histories = files.map((f) => {
+      // The workflow ID matters: a release behaves differently under its canonical ID and under another one.
+      const { workflowId, history } = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { workflowId: string; history: unknown };
+      return { workflowId, history: historyFromJSON(history) };
+    });
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: 'recorded releases' }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
