@@ -6,7 +6,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { temporalCliPath } from '../../scripts/dev-server';
 import { expect, inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
@@ -128,6 +129,6 @@ function installRuntimeOnce() {
 async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   const file = join(__dirname, '..', 'histories', `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90)}.json`);
   // The CLI's JSON is the format historyFromJSON reads (and what `temporal workflow show -o json` gives users).
-  const json = execFileSync(temporalCliPath()!, ['workflow', 'show', '--address', inject('temporalAddress'), '-w', handle.workflowId, '-o', 'json'], { encoding: 'utf8' });
+  const { stdout: json } = await promisify(execFile)(temporalCliPath()!, ['workflow', 'show', '--address', inject('temporalAddress'), '-w', handle.workflowId, '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(json) }) + '\n');
 }
