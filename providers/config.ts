@@ -43,6 +43,10 @@ const schema = z
                 ecs: urlTemplate.default('https://ecs.{region}.myhuaweicloud.com'),
                 dcc: urlTemplate.default('https://deh.{region}.myhuaweicloud.com'),
                 bss: urlTemplate.default('https://bss.myhuaweicloud.com'),
+                /** Disk and snapshot cleanup; default: the ECS endpoint with evs. for ecs. */
+                evs: urlTemplate.optional(),
+                /** The server behind a BMS-backed node; default: the ECS endpoint with bms. for ecs. */
+                bms: urlTemplate.optional(),
               })
               .strict()
               .prefault({}),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, inject } from 'vitest';
 import { cancelRelease, confirmBackup, progress, startRelease } from '../../client/release';
+import { scheduleDecommission } from '../../client/schedule';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import { SimAdminClient } from '../../simulators/admin-client';
 import { defaultFixture, startSimulators, type RunningSimulators } from '../../simulators/runtime';
@@ -168,6 +169,23 @@ describe('identity, cancellation and the fail-closed re-check', () => {
     expect(report.outcome).toBe('released');
     await expect(startRelease(h.client, input, h.taskQueue)).rejects.toThrow(/already started/i);
     expect(await h.admin.calls({ action: 'DeleteDevServer' })).toHaveLength(1);
+  });
+
+  it('a scheduled decommission job hands over to the canonical release', async () => {
+    const input = huaweiNode('d0000005-0000-4000-8000-000000000005');
+    const schedule = await scheduleDecommission(h.client, `decommission-${randomUUID()}`, input, { intervals: [{ every: '1d' }] }, h.taskQueue);
+    try {
+      await schedule.trigger();
+      const canonical = h.client.workflow.getHandle(releaseWorkflowId(input));
+      const status = async () => (await canonical.describe().catch(() => undefined))?.status.name;
+      await expect.poll(status, { timeout: 20_000, interval: 250 }).toBe('COMPLETED');
+      expect((await canonical.result()).outcome).toBe('released');
+      const runs = (await schedule.describe()).info.recentActions;
+      expect(runs[0]!.action.workflow.workflowId).toMatch(/^scheduled\/decommission-/);
+      expect(await h.admin.calls({ action: 'DeleteDevServer', target: input.resourceId })).toHaveLength(1);
+    } finally {
+      await schedule.delete();
+    }
   });
 
   it('a dry run through the client runs beside the release, under its own ID', async () => {
