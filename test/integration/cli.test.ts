@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { progress, releaseHandle } from '../../client/release';
 import { dryRunWorkflowId, releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import { temporalCliPath } from '../../scripts/dev-server';
-import { startSimHarness } from './harness';
+import { startSimHarness, testNamespace } from './harness';
 
 const examplesDir = join(__dirname, '..', '..', 'examples');
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
@@ -19,7 +19,7 @@ describe('README examples through the Temporal CLI', () => {
   // Asynchronous on purpose: the worker runs in this process and must keep serving while the CLI waits.
   const cli = async (...args: string[]) => {
     try {
-      return (await promisify(execFile)(temporalCliPath()!, [...args, '--address', inject('temporalAddress')], { encoding: 'utf8' })).stdout;
+      return (await promisify(execFile)(temporalCliPath()!, [...args, '--address', inject('temporalAddress'), '--namespace', testNamespace()], { encoding: 'utf8' })).stdout;
     } catch (err) {
       throw new Error(`temporal ${args.join(' ')}: ${(err as { stderr?: string }).stderr ?? err}`);
     }

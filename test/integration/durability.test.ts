@@ -15,7 +15,7 @@ import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import { SimAdminClient } from '../../simulators/admin-client';
 import { defaultFixture, startSimulators, type RunningSimulators } from '../../simulators/runtime';
 import { sandboxProviderConfig, simKey } from '../../simulators/sandbox-config';
-import { failureOf, startSimHarness } from './harness';
+import { failureOf, startSimHarness, testNamespace } from './harness';
 
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 const huaweiNode = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
@@ -42,7 +42,7 @@ describe('a worker process killed mid-release', { timeout: 180_000 }, () => {
     const { config, env } = sandboxProviderConfig(sims.endpoints);
     writeFileSync(join(configDir, 'providers.json'), JSON.stringify(config));
     worker = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../worker.ts')], {
-      env: { ...process.env, ...env, TEMPORAL_ADDRESS: inject('temporalAddress'), CLOUD_RELEASE_CONFIG: join(configDir, 'providers.json'), CLOUD_RELEASE_TASK_QUEUE: taskQueue },
+      env: { ...process.env, ...env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), CLOUD_RELEASE_CONFIG: join(configDir, 'providers.json'), CLOUD_RELEASE_TASK_QUEUE: taskQueue },
       stdio: 'ignore',
     });
   };
@@ -56,7 +56,7 @@ describe('a worker process killed mid-release', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     sims = await startSimulators();
     admin = new SimAdminClient(sims.endpoints.admin);
-    client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+    client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), namespace: testNamespace() });
     configDir = mkdtempSync(join(tmpdir(), 'cloud-release-crash-'));
   });
   afterEach(async () => {

@@ -3,7 +3,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../../common/temporal';
@@ -16,6 +17,14 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * One namespace per test file: workflow IDs are per namespace, and a release's ID is its resource's, so
+ * files releasing the same simulated resource must not see each other's releases.
+ */
+export function namespaceForFile(testPath: string): string {
+  return `test-${basename(testPath).replace(/\.test\.ts$/, '')}`;
+}
+
 export default async function setup(project: TestProject) {
   const path = temporalCliPath();
   const [env, bundle] = await Promise.all([
@@ -23,7 +32,10 @@ export default async function setup(project: TestProject) {
       server: {
         executable: path ? { type: 'existing-path', path } : undefined,
         searchAttributes: SEARCH_ATTRIBUTES,
-        extraArgs: DEV_SERVER_DYNAMIC_CONFIG,
+        extraArgs: [
+          ...DEV_SERVER_DYNAMIC_CONFIG,
+          ...readdirSync(__dirname).filter((f) => f.endsWith('.test.ts')).flatMap((f) => ['--namespace', namespaceForFile(f)]),
+        ],
       },
     }),
     bundleWorkflowCode({ workflowsPath: join(__dirname, '../../workflows/index.ts'), logger: quietLogger }),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { temporalCliPath } from '../../scripts/dev-server';
+import { namespaceForFile } from './global-setup';
 import { expect, inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
@@ -38,13 +39,14 @@ export async function startHarness(deps: ActivityDeps): Promise<Harness> {
   const address = inject('temporalAddress');
   const workflowBundle = { codePath: inject('workflowBundlePath') };
   const taskQueue = `test-${randomUUID()}`;
+  const namespace = testNamespace();
   const connection = await NativeConnection.connect({ address });
-  const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+  const client = new Client({ connection: await Connection.connect({ address }), namespace });
 
   let workers: Worker[] = [];
   let running: Promise<unknown> = Promise.resolve();
   const launch = async () => {
-    workers = await createWorkers({ connection, namespace: 'default', taskQueue, deps, workflowBundle });
+    workers = await createWorkers({ connection, namespace, taskQueue, deps, workflowBundle });
     running = Promise.all(workers.map((w) => w.run()));
   };
   const shutdown = async () => {
@@ -129,6 +131,11 @@ function installRuntimeOnce() {
 async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   const file = join(__dirname, '..', 'histories', `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90)}.json`);
   // The CLI's JSON is the format historyFromJSON reads (and what `temporal workflow show -o json` gives users).
-  const { stdout: json } = await promisify(execFile)(temporalCliPath()!, ['workflow', 'show', '--address', inject('temporalAddress'), '-w', handle.workflowId, '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const { stdout: json } = await promisify(execFile)(temporalCliPath()!, ['workflow', 'show', '--address', inject('temporalAddress'), '--namespace', testNamespace(), '-w', handle.workflowId, '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(json) }) + '\n');
+}
+
+/** This test file's own namespace (registered by the global setup). */
+export function testNamespace(): string {
+  return namespaceForFile(expect.getState().testPath ?? 'unknown');
 }
