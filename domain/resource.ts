@@ -133,6 +133,23 @@ export interface ResourceSnapshot {
   readAt: string;
 }
 
+/** What `inspect` says of a resource the provider no longer knows (or reports deleted). */
+export function goneSnapshot(ref: ResourceRef, rawStatus: string, readAt: string): ResourceSnapshot {
+  return {
+    ref,
+    exists: false,
+    status: 'deleted',
+    rawStatus,
+    charging: { mode: 'pay-per-use', expired: false },
+    locks: [],
+    deletionProtection: false,
+    tags: {},
+    disks: [],
+    snapshots: [],
+    readAt,
+  };
+}
+
 /** Normalised progress of a resource after the destructive call. */
 export type GoneState = 'present' | 'deleting' | 'gone' | 'failed';
 

@@ -82,7 +82,7 @@ async function main() {
       'server', 'start-dev',
       '--ip', HOST, '--port', String(TEMPORAL_PORT), '--ui-port', String(UI_PORT),
       '--db-filename', join(STATE_DIR, 'temporal.db'),
-      '--log-level', 'warn',
+      '--log-level', 'error',
       ...DEV_SERVER_SQLITE_PRAGMAS,
       ...DEV_SERVER_DYNAMIC_CONFIG,
       ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', `${sa.name}=Keyword`]),
@@ -133,7 +133,8 @@ sandbox is up
 Start a release: Web UI → Start Workflow (http://localhost:${UI_PORT}/namespaces/default/workflows/start-workflow),
 workflow type releaseResource, task queue ${TASK_QUEUE}, one JSON input (examples in the README), or:
   temporal workflow start --type releaseResource --task-queue ${TASK_QUEUE} \\
-    --workflow-id release/alibaba/cn-hangzhou/i-stopped-postpaid --input-file examples/alibaba-ecs.json
+    --workflow-id release/alibaba/cn-hangzhou/i-bp1stoppedpaygo01 --input-file examples/alibaba-ecs.json
+(the Temporal CLI used here: ${cli})
 Ctrl-C stops everything.`);
   await running;
 }

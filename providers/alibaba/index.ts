@@ -1,6 +1,7 @@
 import type Ecs from '@alicloud/ecs20140526';
 import * as $Ecs from '@alicloud/ecs20140526';
-import type { CallReceipt, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus } from '../../domain/resource';
+import type { CallReceipt, ReleaseAction, ResourceRef, ResourceStatus } from '../../domain/resource';
+import { goneSnapshot } from '../../domain/resource';
 import { ProviderError, type ProviderAdapter } from '../adapter';
 import { createEcsClient } from './client';
 import { sdkCall } from './errors';
@@ -69,19 +70,7 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
       const readAt = new Date().toISOString();
       const inst = await describeInstance(ref);
       if (!inst) {
-        return {
-          ref,
-          exists: false,
-          status: 'deleted',
-          rawStatus: 'NotFound',
-          charging: { mode: 'pay-per-use', expired: false },
-          locks: [],
-          deletionProtection: false,
-          tags: {},
-          disks: [],
-          snapshots: [],
-          readAt,
-        } satisfies ResourceSnapshot;
+        return goneSnapshot(ref, 'NotFound', readAt);
       }
       const ecs = client(ref.region);
       const disks = await allPages(async (pageNumber) => {

@@ -1,4 +1,5 @@
 import type { CallReceipt, DestroyOptions, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus } from '../../domain/resource';
+import { goneSnapshot } from '../../domain/resource';
 import { ProviderError, type ProviderAdapter } from '../adapter';
 import { chargingMode, goneState, isExpired, normalizeStatus, toDisk, toSnapshot, type BccInstance, type BccSnapshot, type BccVolume } from './mapping';
 import { BaiduTransport, type BaiduAnswer, type BaiduRequest } from './transport';
@@ -85,19 +86,7 @@ export function createBaiduAdapter(cfg: BaiduAdapterConfig): ProviderAdapter {
       const inst = await getInstance(ref);
       const readAt = new Date().toISOString();
       if (!inst || inst.status === 'Deleted') {
-        return {
-          ref,
-          exists: false,
-          status: 'deleted',
-          rawStatus: inst?.status ?? 'NotFound',
-          charging: { mode: chargingMode(inst?.paymentTiming), expired: false },
-          locks: [],
-          deletionProtection: false,
-          tags: {},
-          disks: [],
-          snapshots: [],
-          readAt,
-        };
+        return goneSnapshot(ref, inst?.status ?? 'NotFound', readAt);
       }
       const volumes = await listAll<BccVolume>(ref, '/v2/volume', 'volumes', { instanceId: ref.resourceId });
       const snapshots: BccSnapshot[] = [];

@@ -1,4 +1,4 @@
-import type { CallReceipt, ResourceRef, ResourceSnapshot } from '../../domain/resource';
+import type { CallReceipt, ResourceRef } from '../../domain/resource';
 import { ProviderError } from '../adapter';
 import { classifyHuaweiError } from './errors';
 import { PROVIDER } from './sdk';
@@ -32,23 +32,6 @@ export async function destructive(send: () => Promise<{ requestId?: string; refe
     }
     throw err;
   }
-}
-
-/** The snapshot of a resource the provider no longer knows. */
-export function goneSnapshot(ref: ResourceRef, rawStatus: string): ResourceSnapshot {
-  return {
-    ref,
-    exists: false,
-    status: 'deleted',
-    rawStatus,
-    charging: { mode: 'pay-per-use', expired: false },
-    locks: [],
-    deletionProtection: false,
-    tags: {},
-    disks: [],
-    snapshots: [],
-    readAt: new Date().toISOString(),
-  };
 }
 
 /** ECS tags come as "key=value" strings; DeH tags as {key, value}. */

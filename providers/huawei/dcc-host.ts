@@ -2,7 +2,8 @@ import type { CallReceipt, HostVm, ReleaseAction, ResourceRef, ResourceSnapshot,
 import { ProviderError } from '../adapter';
 import type { HuaweiApi } from './api';
 import { bssClosed, bssFrozen, readBilling, subscriptionCharging } from './billing';
-import { destructive, goneSnapshot, isNotFound, scopeOf, tagMap, unsupported } from './common';
+import { destructive, isNotFound, scopeOf, tagMap, unsupported } from './common';
+import { goneSnapshot } from '../../domain/resource';
 import { notHuawei, PROVIDER } from './sdk';
 import { hostStatus } from './status-map';
 import type { DedicatedHostWire, EcsJobWire, HostServersWire } from './wire';
@@ -40,9 +41,9 @@ async function readHost(api: HuaweiApi, ref: ResourceRef): Promise<NonNullable<D
 export async function inspectHost(api: HuaweiApi, ref: ResourceRef): Promise<ResourceSnapshot> {
   const s = scopeOf(ref);
   const host = await readHost(api, ref);
-  if (!host) return goneSnapshot(ref, 'NOT_FOUND');
+  if (!host) return goneSnapshot(ref, 'NOT_FOUND', new Date().toISOString());
   const state = host.state ?? 'UNKNOWN';
-  if (state === 'released') return goneSnapshot(ref, state);
+  if (state === 'released') return goneSnapshot(ref, state, new Date().toISOString());
   const { body } = await api.getHostServers(s, ref.resourceId);
   if (!Array.isArray(body.servers)) throw notHuawei('DeH ListServersDedicatedHost', 'no servers');
   const vms = body.servers.flatMap((v) => hostVm(v) ?? []);

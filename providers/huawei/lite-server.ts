@@ -1,7 +1,8 @@
 import type { CallReceipt, Charging, Disk, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus } from '../../domain/resource';
 import type { HuaweiApi, Scope } from './api';
 import { bssClosed, bssFrozen, readBilling, subscriptionCharging, type BillingView } from './billing';
-import { destructive, goneSnapshot, isNotFound, scopeOf, unsupported } from './common';
+import { destructive, isNotFound, scopeOf, unsupported } from './common';
+import { goneSnapshot } from '../../domain/resource';
 import { diskSnapshots, nodeDisks } from './disks';
 import { notHuawei } from './sdk';
 import { devServerStatus, goneState, hyperinstanceStatus } from './status-map';
@@ -57,11 +58,11 @@ export async function inspectNode(api: HuaweiApi, ref: ResourceRef): Promise<Res
   try {
     dev = (await api.getDevServer(s, ref.resourceId)).body;
   } catch (err) {
-    if (isNotFound(err)) return goneSnapshot(ref, 'NOT_FOUND');
+    if (isNotFound(err)) return goneSnapshot(ref, 'NOT_FOUND', new Date().toISOString());
     throw err;
   }
   if (typeof dev.status !== 'string') throw notHuawei('ModelArts ShowDevServer', 'no status');
-  if (dev.status === 'DELETED') return goneSnapshot(ref, dev.status);
+  if (dev.status === 'DELETED') return goneSnapshot(ref, dev.status, new Date().toISOString());
   const billing = readsBilling([dev.charging_mode]) ? await readBilling(api, ref.resourceId, dev.order_id) : {};
   const charging = chargingOf(dev.charging_mode, billing.own);
   const { disks, tags } = await nodeDisks(api, s, dev, charging.mode);
@@ -98,11 +99,11 @@ export async function inspectSupernode(api: HuaweiApi, ref: ResourceRef): Promis
   try {
     hyper = (await api.getHyperinstance(s, ref.resourceId)).body;
   } catch (err) {
-    if (isNotFound(err)) return goneSnapshot(ref, 'NOT_FOUND');
+    if (isNotFound(err)) return goneSnapshot(ref, 'NOT_FOUND', new Date().toISOString());
     throw err;
   }
   if (typeof hyper.status !== 'string') throw notHuawei('ModelArts GetHyperinstance', 'no status');
-  if (hyper.status === 'TERMINATED') return goneSnapshot(ref, hyper.status);
+  if (hyper.status === 'TERMINATED') return goneSnapshot(ref, hyper.status, new Date().toISOString());
   const servers = hyper.servers ?? [];
   // The hyperinstance has no charging mode of its own: its servers' modes, then BSS, decide.
   const modes = servers.length > 0 ? servers.map((d) => d.charging_mode) : [undefined];
@@ -147,7 +148,7 @@ const bssRaw = (own: BssResourceWire | undefined) => (own ? `BSS_STATUS_${own.st
 export async function inspectRack(api: HuaweiApi, ref: ResourceRef): Promise<ResourceSnapshot> {
   scopeOf(ref);
   const billing = await readBilling(api, ref.resourceId);
-  if (bssClosed(billing.own)) return goneSnapshot(ref, bssRaw(billing.own));
+  if (bssClosed(billing.own)) return goneSnapshot(ref, bssRaw(billing.own), new Date().toISOString());
   const frozen = bssFrozen(billing.own);
   return {
     ref,
