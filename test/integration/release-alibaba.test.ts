@@ -1,6 +1,7 @@
 // releaseResource end to end on the real dev server against the Alibaba ECS simulator.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { confirmBackup, progress } from '../../client/release';
+import { approveOverride, confirmBackup, progress } from '../../client/release';
+import { defaultFixture } from '../../simulators/runtime';
 import type { ReleaseRequest } from '../../domain/request';
 import { failureOf, startSimHarness } from './harness';
 
@@ -60,6 +61,22 @@ describe('Alibaba ECS release', () => {
     expect(f.type).toBe('BackupNotConfirmed');
     expect(f.report.outcome).toBe('backup-not-confirmed');
     expect(await h.admin.calls({ action: 'DeleteInstance' })).toHaveLength(0);
+  });
+
+  it('releases a resource with a protection tag only after someone else approves the override', async () => {
+    const fixture = defaultFixture() as { alibaba: { instances: { id: string; tags?: Record<string, string> }[] } };
+    fixture.alibaba.instances.find((i) => i.id === 'i-bp1stoppedpaygo01')!.tags = { 'release-protection': 'true' };
+    await h.admin.reset(fixture);
+    const blocked = await failureOf((await h.start(request('i-bp1stoppedpaygo01'))).result());
+    expect(blocked.message).toContain('release-protection=true');
+    const handle = await h.start(request('i-bp1stoppedpaygo01', { options: { overrideProtectionTag: true } }));
+    await expect.poll(async () => (await progress(handle)).waitingFor ?? '', { timeout: 10_000 }).toContain('approveOverride');
+    const own = await approveOverride(handle, { approvedBy: 'alice@platform' }).catch((e: { cause?: Error }) => e.cause?.message);
+    expect(own).toMatch(/requester cannot approve/);
+    await approveOverride(handle, { approvedBy: 'carol@security', comment: 'checked with the owner' });
+    const report = await handle.result();
+    expect(report.outcome).toBe('released');
+    expect(report.approvals).toMatchObject([{ gate: 'protection-override', by: 'carol@security' }]);
   });
 
   it('refuses a protected instance before any call', async () => {

@@ -53,6 +53,14 @@ describe('Huawei release', () => {
     expect(await h.admin.calls({ action: 'DeleteVolume' })).toHaveLength(2);
   });
 
+  it('deletes a pay-per-use supernode once; its creation-time data disks go with it', async () => {
+    const report = await (await h.start(request('modelarts-supernode', 'c0000001-0000-4000-8000-000000000001'))).result();
+    expect(report.outcome).toBe('released');
+    expect(report.action).toBe('delete');
+    expect(await h.admin.calls({ action: 'DeleteHyperinstance' })).toHaveLength(1);
+    expect(report.plan!.disks.filter((d) => d.disk.origin === 'with-resource').every((d) => d.fate === 'deleted')).toBe(true);
+  });
+
   it('unsubscribes a rack as a whole order through the Billing Center', async () => {
     const report = await (await h.start(request('modelarts-rack', 'a0000001-0000-4000-8000-000000000001'))).result();
     expect(report.outcome).toBe('released');
@@ -143,6 +151,17 @@ describe('Huawei release', () => {
       expect(await h.admin.calls({ action: 'UnsubscribeResources' })).toHaveLength(0);
       const hosts = (await h.admin.state<HuaweiState>()).huawei.hosts.map((x) => x.dedicated_host_id);
       expect(hosts).toContain('70000002-0000-4000-8000-000000000002');
+    });
+
+    it('cancel during the drain stops it: the host stays subscribed, the report shows what was submitted', async () => {
+      await h.admin.injectFault({ provider: 'huawei', action: 'ShowJob', latencyMs: 1_000 });
+      const handle = await h.start(request('dcc-host', '70000002-0000-4000-8000-000000000002'));
+      await expect.poll(async () => (await h.admin.calls({ action: 'DeleteServers' })).length, { timeout: 10_000 }).toBe(1);
+      await cancelRelease(handle, { by: 'alice@platform', reason: 'stop the drain' });
+      const f = await failureOf(handle.result());
+      expect(f.type).toBe('ReleaseCancelled');
+      expect(f.report.steps.some((s) => s.name.startsWith('submit ECS delete job') && s.outcome === 'ok')).toBe(true);
+      expect(await h.admin.calls({ action: 'UnsubscribeResources' })).toHaveLength(0);
     });
 
     it('cancel during the confirmation ends cleanly with nothing deleted', async () => {
