@@ -48,6 +48,13 @@ describe('Alibaba ECS release', () => {
   it('waits for the backup confirmation, then releases', async () => {
     const handle = await h.start(request('i-bp1stoppedpaygo01', { backup: { required: true, confirmWithin: '1h' } }));
     await expect.poll(async () => (await progress(handle)).phase, { timeout: 10_000 }).toBe('confirm');
+    // The UI's list of "Alibaba releases waiting for a backup confirmation".
+    const waiting = async () => {
+      const ids: string[] = [];
+      for await (const wf of h.client.workflow.list({ query: `CloudProvider = "alibaba" AND ReleasePhase = "confirm" AND TaskQueue = "${h.taskQueue}"` })) ids.push(wf.workflowId);
+      return ids;
+    };
+    await expect.poll(waiting, { timeout: 10_000 }).toEqual([handle.workflowId]);
     const rejected = await confirmBackup(handle, { confirmedBy: '', backupReference: 'x' }).catch((e: { cause?: Error }) => e.cause?.message);
     expect(rejected).toMatch(/confirmedBy is required/);
     await confirmBackup(handle, { confirmedBy: 'bob@platform', backupReference: 'snap-123' });

@@ -6,6 +6,8 @@ import { Worker } from '@temporalio/worker';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { SIM_PROVIDERS, defaultFixture } from '../../simulators/runtime';
+import { simKey } from '../../simulators/sandbox-config';
 
 const dir = join(__dirname, '..', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -13,6 +15,16 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 describe('replay of recorded releases', () => {
   it.skipIf(process.env.RECORD_HISTORIES)('has recorded histories to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.skipIf(process.env.RECORD_HISTORIES)('no credential of the simulated clouds appears in any recorded history', () => {
+    const fixture = defaultFixture();
+    const secrets = SIM_PROVIDERS.map((p) => simKey(fixture, p).secretAccessKey);
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      for (const secret of secrets) expect(text.includes(secret), `${f} contains a secret`).toBe(false);
+      expect(text).not.toMatch(/SDK-HMAC-SHA256|bce-auth-v1\/|ACS3-HMAC-SHA256 Credential/);
+    }
   });
 
   it.skipIf(process.env.RECORD_HISTORIES)('replays every recorded history deterministically', async () => {
