@@ -1,7 +1,7 @@
 // One destructive call, at most once. The activity makes a single attempt; this decides what follows:
 // a definite "try later" from the provider is retried here, a definite "no" ends it, and no answer at all
 // (lost response, timeout, worker crash) means "maybe done": it is never repeated, the caller checks the state.
-import { sleep } from '@temporalio/workflow';
+import { isCancellation, sleep } from '@temporalio/workflow';
 import { ActivityFailureType } from '../common/failure-types';
 import type { CallReceipt } from '../domain/resource';
 import { failureTypeOf, providerErrorOf, type Audit } from './audit';
@@ -18,6 +18,7 @@ export async function destructiveCall<R extends CallReceipt>(audit: Audit, call:
     try {
       return { kind: 'accepted', receipt: await call() };
     } catch (err) {
+      if (isCancellation(err)) throw err; // the release was cancelled: not an answer from the provider
       const type = failureTypeOf(err);
       if (type === ActivityFailureType.transient && attempt < MAX_REJECTED_TRIES) {
         // The provider answered "not now": nothing happened, so asking again is safe.

@@ -1,6 +1,7 @@
 // Drain a DCC host: delete its deletable VMs through ECS delete jobs, in bounded parallel batches, within a
 // deadline and a failure budget. Every submission is a destructive call made at most once; a job whose
 // submission got no answer is not resubmitted (the re-check after the drain sees what is really left).
+import { isCancellation } from '@temporalio/workflow';
 import type { ResourceRef } from '../domain/resource';
 import type { ProviderActivities } from './proxies';
 import type { Audit } from './audit';
@@ -63,7 +64,8 @@ export async function drainHost(p: ProviderActivities, audit: Audit, ref: Resour
             result.failed.push({ vmId: sub.serverId, reason: sub.failReason ?? `sub-job ${sub.status}` });
           }
         }
-      } catch {
+      } catch (err) {
+        if (isCancellation(err)) throw err;
         // The deadline passed while following the job: what happened to its VMs is read again by the re-check.
         result.unknown.push(...batch);
       }

@@ -153,11 +153,12 @@ describe('Huawei release', () => {
       expect(hosts).toContain('70000002-0000-4000-8000-000000000002');
     });
 
-    it('cancel during the drain stops it: the host stays subscribed, the report shows what was submitted', async () => {
+    it.each(['the cancel update', 'a Temporal cancel'])('%s during the drain stops it: the host stays subscribed, the report shows what was submitted', async (how) => {
       await h.admin.injectFault({ provider: 'huawei', action: 'ShowJob', latencyMs: 1_000 });
       const handle = await h.start(request('dcc-host', '70000002-0000-4000-8000-000000000002'));
       await expect.poll(async () => (await h.admin.calls({ action: 'DeleteServers' })).length, { timeout: 10_000 }).toBe(1);
-      await cancelRelease(handle, { by: 'alice@platform', reason: 'stop the drain' });
+      if (how === 'a Temporal cancel') await handle.cancel();
+      else await cancelRelease(handle, { by: 'alice@platform', reason: 'stop the drain' });
       const f = await failureOf(handle.result());
       expect(f.type).toBe('ReleaseCancelled');
       expect(f.report.steps.some((s) => s.name.startsWith('submit ECS delete job') && s.outcome === 'ok')).toBe(true);
