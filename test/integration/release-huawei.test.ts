@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cancelRelease, confirmBackup, progress } from '../../client/release';
 import type { ReleaseRequest } from '../../domain/request';
+import { defaultFixture } from '../../simulators/runtime';
 import { failureOf, startSimHarness } from './harness';
 
 type H = Awaited<ReturnType<typeof startSimHarness>>;
@@ -114,6 +115,24 @@ describe('Huawei release', () => {
       expect(await h.admin.calls({ action: 'UnsubscribeResources' })).toHaveLength(1);
       const state = await h.admin.state<HuaweiState>();
       for (const id of vmIds) expect(state.huawei.servers.map((s) => s.id)).not.toContain(id);
+    });
+
+    it('drains a big host in bounded batches: jobs of at most 100 VMs, each VM submitted once', async () => {
+      const fixture = defaultFixture() as { huawei: { servers: { id: string; name: string; sim?: { hostId?: string } }[] } };
+      const template = fixture.huawei.servers.find((x) => x.sim?.hostId === '70000002-0000-4000-8000-000000000002')!;
+      for (let i = 0; i < 230; i++) {
+        const n = String(i).padStart(12, '0');
+        fixture.huawei.servers.push({ ...template, id: `9b000000-0000-4000-8000-${n}`, name: `vm-bulk-${i}` });
+      }
+      await h.admin.reset(fixture);
+      const report = await (await h.start(request('dcc-host', '70000002-0000-4000-8000-000000000002'))).result();
+      expect(report.outcome).toBe('released');
+      const jobs = await h.admin.calls({ action: 'DeleteServers' });
+      expect(jobs).toHaveLength(3); // 232 VMs: 100 + 100 + 32
+      const submitted = jobs.flatMap((j) => j.target!.split(','));
+      expect(submitted).toHaveLength(232);
+      expect(new Set(submitted).size).toBe(232);
+      expect(report.deleted.filter((d) => d.type === 'vm')).toHaveLength(232);
     });
 
     it('a dry run lists each VM with its fate, and the blockers', async () => {
