@@ -25,12 +25,16 @@ export interface CallFilter {
   target?: string;
 }
 
+/** The newest calls kept, so a long-running sandbox does not grow without bound (seq keeps counting). */
+const KEPT = 50_000;
+
 export class CallLog {
   private records: CallRecord[] = [];
   private seq = 0;
 
   add(record: Omit<CallRecord, 'seq' | 'at'>): void {
     this.records.push({ seq: ++this.seq, at: new Date().toISOString(), ...record });
+    if (this.records.length > KEPT * 1.1) this.records = this.records.slice(-KEPT);
   }
 
   list(filter: CallFilter = {}): CallRecord[] {
