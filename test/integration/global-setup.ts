@@ -2,6 +2,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readdirSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from '../../scripts/dev-se
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
+    /** host:port of the dev server's Web UI (test/integration/web-ui.test.ts drives it in a browser). */
+    temporalUiAddress: string;
     workflowBundlePath: string;
   }
 }
@@ -27,11 +30,14 @@ export function namespaceForFile(testPath: string): string {
 
 export default async function setup(project: TestProject) {
   const path = temporalCliPath();
+  const uiPort = await freePort();
   const [env, bundle] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
       server: {
         executable: path ? { type: 'existing-path', path } : undefined,
         searchAttributes: SEARCH_ATTRIBUTES,
+        ui: true,
+        uiPort,
         extraArgs: [
           ...DEV_SERVER_DYNAMIC_CONFIG,
           ...readdirSync(__dirname).filter((f) => f.endsWith('.test.ts')).flatMap((f) => ['--namespace', namespaceForFile(f)]),
@@ -44,11 +50,24 @@ export default async function setup(project: TestProject) {
   const workflowBundlePath = join(dir, 'workflows.js');
   writeFileSync(workflowBundlePath, bundle.code);
   project.provide('temporalAddress', env.address);
+  project.provide('temporalUiAddress', `127.0.0.1:${uiPort}`);
   project.provide('workflowBundlePath', workflowBundlePath);
   return async () => {
     await env.teardown();
     rmSync(dir, { recursive: true, force: true });
   };
+}
+
+/** A port nothing listens on now (the Web UI's default, the gRPC port + 1000, may be taken). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 const noop = () => undefined;

@@ -1,0 +1,128 @@
+// The Web UI's path, in a real browser (README "From the Web UI"): a platform engineer fills the Start Workflow
+// form of the shared dev server's UI with the Baidu example and submits it; the release runs on this file's worker.
+// The browser twin of cli.test.ts. Needs Debian's chromium (scripts/install-chromium.sh; .ci/run calls it).
+// Screenshots of the filled form and of the completed workflow's page go to $TMPDIR/cloud-release-web-ui/.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { releaseHandle } from '../../client/release';
+import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
+import { startSimHarness, testNamespace } from './harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+// Without the background-networking flags Chromium keeps trying to reach Google's services.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const examplePath = join(__dirname, '..', '..', 'examples', 'baidu-bcc.json');
+const screenshots = join(tmpdir(), 'cloud-release-web-ui');
+
+describe('starting a release from the Temporal Web UI', () => {
+  let h: Awaited<ReturnType<typeof startSimHarness>>;
+  const input = JSON.parse(readFileSync(examplePath, 'utf8')) as ReleaseRequest;
+  beforeAll(async () => {
+    h = await startSimHarness();
+  });
+  afterAll(async () => h?.close());
+  afterEach(async () => {
+    await h.terminateRunning();
+    // The UI started this one, not h.start: a failed test must not leave it running either.
+    const { status } = await releaseHandle(h.client, input).describe().catch((e: unknown) => {
+      if (e instanceof WorkflowNotFoundError) return { status: { name: 'NOT_FOUND' } };
+      throw e;
+    });
+    if (status.name === 'RUNNING') await releaseHandle(h.client, input).terminate('test cleanup');
+  });
+
+  it('Start Workflow form → releaseResource runs on the worker: released, one ReleaseInstance, Completed in the UI', { timeout: 150_000 }, async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-chromium.sh (Debian's chromium)`);
+    const ui = `http://${inject('temporalUiAddress')}/namespaces/${encodeURIComponent(testNamespace())}`;
+    const workflowId = releaseWorkflowId(input); // release/baidu/bj/i-post0001
+    const handle = releaseHandle(h.client, input);
+    await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError); // only the form can start it
+    mkdirSync(screenshots, { recursive: true });
+
+    const profile = mkdtempSync(join(tmpdir(), 'cloud-release-chromium-'));
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 1100 },
+      timeout: 30_000,
+    });
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(20_000);
+      page.setDefaultNavigationTimeout(30_000);
+
+      // The form, as the README tells an engineer to fill it.
+      await page.goto(`${ui}/workflows/start-workflow`);
+      await page.getByRole('heading', { name: 'Start a Workflow' }).waitFor();
+      await page.getByRole('textbox', { name: 'Workflow ID' }).fill(workflowId);
+      await page.getByRole('textbox', { name: 'Task Queue' }).fill(h.taskQueue);
+      await page.getByRole('textbox', { name: 'Workflow Type' }).fill('releaseResource');
+      const json = readFileSync(examplePath, 'utf8');
+      const editor = await inputEditor(page);
+      await editor.click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.insertText(json); // as a paste: no auto-closed brackets or auto-indent on top of the file's own
+      expect(JSON.parse(await editor.innerText())).toEqual(JSON.parse(json));
+      const submit = page.getByRole('button', { name: 'Start Workflow' });
+      expect(await submit.isEnabled()).toBe(true);
+      await page.screenshot({ path: join(screenshots, 'start-workflow-form.png'), fullPage: true });
+
+      await submit.click();
+      const started = page.getByRole('link', { name: 'Workflow started successfully' });
+      await started.waitFor().catch(async (err: unknown) => {
+        throw new Error(`the UI did not confirm the start; its notifications say: ${JSON.stringify(await page.getByRole('log').innerText().catch(() => ''))}`, { cause: err });
+      });
+      const startedHref = (await started.getAttribute('href')) ?? '';
+
+      // That start is this run, of this type, on this worker's queue: it runs to its end.
+      const description = await handle.describe();
+      expect(startedHref).toBe(`/namespaces/${testNamespace()}/workflows/${encodeURIComponent(workflowId)}/${description.runId}/history`);
+      expect(description.type).toBe('releaseResource');
+      expect(description.taskQueue).toBe(h.taskQueue);
+      const report = await within(60_000, handle.result(), `the release ${workflowId} did not end`);
+      expect(report.outcome).toBe('released');
+      expect(report.workflowId).toBe(workflowId);
+      expect(report.resource).toMatchObject({ provider: 'baidu', region: 'bj', resourceId: 'i-post0001' });
+      const destroys = await h.admin.calls({ provider: 'baidu', action: 'ReleaseInstance' });
+      expect(destroys.map((c) => c.target)).toEqual(['i-post0001']);
+
+      // The workflow's page shows it completed.
+      await page.goto(`${ui}/workflows/${encodeURIComponent(workflowId)}`);
+      await page.getByRole('heading', { level: 1, name: workflowId }).waitFor();
+      await page.getByRole('main').getByText('Completed', { exact: true }).first().waitFor();
+      await page.getByRole('main').getByText(description.runId, { exact: true }).first().waitFor();
+      await page.getByRole('main').getByText('"outcome": "released"').first().waitFor(); // the Result panel: the report
+      await page.screenshot({ path: join(screenshots, 'workflow-completed.png'), fullPage: true });
+    } finally {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * The Input's Data field is a CodeMirror editor (a contenteditable `role=textbox` without a name): its `<label>`
+ * points at the editor's container, so find it through that label.
+ */
+async function inputEditor(page: Page) {
+  const id = await page.locator('label', { hasText: /^\s*Data\s*$/ }).getAttribute('for');
+  if (!id) throw new Error('no "Data" label on the Start Workflow form');
+  return page.locator(`[id="${id}"]`).getByRole('textbox');
+}
+
+/** `promise`, or a clear failure after `ms` (a start the worker never picks up would otherwise wait until the test's timeout). */
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000}s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
