@@ -15,7 +15,7 @@ import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import { SimAdminClient } from '../../simulators/admin-client';
 import { defaultFixture, startSimulators, type RunningSimulators } from '../../simulators/runtime';
 import { sandboxProviderConfig, simKey } from '../../simulators/sandbox-config';
-import { failureOf, startSimHarness, testNamespace } from './harness';
+import { failureOf, recordHistory, startSimHarness, testNamespace } from './harness';
 
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 const huaweiNode = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
@@ -79,6 +79,7 @@ describe('a worker process killed mid-release', { timeout: 180_000 }, () => {
     const report = await handle.result();
     expect(report.outcome).toBe('released');
     expect(await admin.calls({ action: 'DeleteDevServer', target: id })).toHaveLength(1);
+    if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'worker killed in the wait phase');
   });
 
   it('resumes a drain without submitting any VM twice', async () => {
@@ -94,6 +95,7 @@ describe('a worker process killed mid-release', { timeout: 180_000 }, () => {
     expect(report.outcome).toBe('released');
     expect(await admin.calls({ action: 'DeleteServers' })).toHaveLength(1);
     expect(await admin.calls({ action: 'UnsubscribeResources' })).toHaveLength(1);
+    if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'worker killed mid-drain');
   });
 });
 

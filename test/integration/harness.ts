@@ -128,7 +128,7 @@ function installRuntimeOnce() {
  * With RECORD_HISTORIES=1, save a finished release's history under test/histories/ for the replay test
  * (test/integration/replay.test.ts), which guards every recorded scenario against non-deterministic changes.
  */
-async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   const file = join(__dirname, '..', 'histories', `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90)}.json`);
   // The CLI's JSON is the format historyFromJSON reads (and what `temporal workflow show -o json` gives users).
   const { stdout: json } = await promisify(execFile)(temporalCliPath()!, ['workflow', 'show', '--address', inject('temporalAddress'), '--namespace', testNamespace(), '-w', handle.workflowId, '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
