@@ -49,6 +49,7 @@ export interface ItemRecord {
  */
 export type ReleaseOutcome =
   | 'released'
+  | 'invalid-request'
   | 'already-gone'
   | 'dry-run'
   | 'cancelled'

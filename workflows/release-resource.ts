@@ -36,7 +36,7 @@ export async function releaseResource(input: ReleaseRequest): Promise<ReleaseRep
   setHandler(progressQuery, () => audit.progress());
 
   const request = await audit.step('validate', 'validate the request', () => local.validateRequest(input)).catch((err) => {
-    throw audit.fail(ReleaseFailureType.invalidRequest, 'blocked', failureMessage(err));
+    throw audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', failureMessage(err));
   });
   audit.begin(request);
   describe(request);

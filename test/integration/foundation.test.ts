@@ -22,6 +22,7 @@ describe('releaseResource on a real Temporal dev server', () => {
     expect(failure.message).toContain('requestedBy: requestedBy is required');
     expect(failure.message).toContain('ticket: ticket must not be empty');
     expect(failure.message).toContain('kind: kind bcc-instance belongs to provider baidu, not alibaba');
+    expect((failure.details?.[0] as { outcome: string }).outcome).toBe('invalid-request');
 
     const history = await handle.fetchHistory();
     const types = history.events!.map((e) => e.eventType);
