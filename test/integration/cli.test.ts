@@ -5,17 +5,17 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { progress, releaseHandle } from '../../client/release';
 import { dryRunWorkflowId, releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import { temporalCliPath } from '../../scripts/dev-server';
-import { startSimHarness, testNamespace } from './harness';
+import { testNamespace, useSimHarness } from './harness';
 
 const examplesDir = join(__dirname, '..', '..', 'examples');
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
 
 describe('README examples through the Temporal CLI', () => {
-  let h: Awaited<ReturnType<typeof startSimHarness>>;
+  const h = useSimHarness();
   // Asynchronous on purpose: the worker runs in this process and must keep serving while the CLI waits.
   const cli = async (...args: string[]) => {
     try {
@@ -24,11 +24,6 @@ describe('README examples through the Temporal CLI', () => {
       throw new Error(`temporal ${args.join(' ')}: ${(err as { stderr?: string }).stderr ?? err}`);
     }
   };
-  beforeAll(async () => {
-    h = await startSimHarness();
-  });
-  afterAll(async () => h?.close());
-  afterEach(async () => h.admin.reset());
 
   it.each(examples)('%s', async (file) => {
     const input = JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as ReleaseRequest;

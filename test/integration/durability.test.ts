@@ -8,14 +8,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, inject } from 'vitest';
 import { cancelRelease, confirmBackup, progress, startRelease } from '../../client/release';
 import { scheduleDecommission } from '../../client/schedule';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import { SimAdminClient } from '../../simulators/admin-client';
 import { defaultFixture, startSimulators, type RunningSimulators } from '../../simulators/runtime';
 import { sandboxProviderConfig, simKey } from '../../simulators/sandbox-config';
-import { failureOf, recordHistory, startSimHarness, testNamespace } from './harness';
+import { failureOf, recordHistory, useSimHarness, testNamespace } from './harness';
 
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 const huaweiNode = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
@@ -100,13 +100,7 @@ describe('a worker process killed mid-release', { timeout: 180_000 }, () => {
 });
 
 describe('identity, cancellation and the fail-closed re-check', () => {
-  let h: Awaited<ReturnType<typeof startSimHarness>>;
-  beforeAll(async () => {
-    h = await startSimHarness();
-  });
-  afterAll(async () => h?.close());
-  beforeEach(async () => h.admin.reset());
-  afterEach(async () => h.terminateRunning());
+  const h = useSimHarness();
 
   it('refuses cancel after the destructive call and runs to the end', async () => {
     const id = 'd0000001-0000-4000-8000-000000000001';

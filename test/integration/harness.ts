@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { temporalCliPath } from '../../scripts/dev-server';
 import { namespaceForFile } from './global-setup';
-import { expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import type { ReleaseReport } from '../../domain/report';
@@ -90,8 +90,22 @@ export async function startHarness(deps: ActivityDeps): Promise<Harness> {
 
 export type { ReleaseReport };
 
+export type SimHarness = Harness & { sims: RunningSimulators; admin: SimAdminClient };
+
+/** The usual lifecycle in a describe block: one harness, simulators reset before each test, leftovers terminated after. */
+export function useSimHarness(): SimHarness {
+  const h = {} as SimHarness;
+  beforeAll(async () => {
+    Object.assign(h, await startSimHarness());
+  });
+  afterAll(async () => h.close?.());
+  beforeEach(async () => h.admin.reset());
+  afterEach(async () => h.terminateRunning());
+  return h;
+}
+
 /** A harness whose worker talks to simulators of its own, configured the way a deployment is. */
-export async function startSimHarness(fixture?: Fixture): Promise<Harness & { sims: RunningSimulators; admin: SimAdminClient }> {
+export async function startSimHarness(fixture?: Fixture): Promise<SimHarness> {
   const sims = await startSimulators({ fixture });
   const { config, env } = sandboxProviderConfig(sims.endpoints, fixture);
   const { adapters } = createAdapters(parseConfig(config, 'test'), env);

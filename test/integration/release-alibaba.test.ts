@@ -1,11 +1,10 @@
 // releaseResource end to end on the real dev server against the Alibaba ECS simulator.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approveOverride, confirmBackup, progress } from '../../client/release';
 import { defaultFixture } from '../../simulators/runtime';
 import type { ReleaseRequest } from '../../domain/request';
-import { failureOf, startSimHarness } from './harness';
+import { failureOf, useSimHarness } from './harness';
 
-type H = Awaited<ReturnType<typeof startSimHarness>>;
 const request = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
   provider: 'alibaba',
   kind: 'ecs-instance',
@@ -17,13 +16,7 @@ const request = (resourceId: string, extra: Partial<ReleaseRequest> = {}): Relea
   ...extra,
 });
 describe('Alibaba ECS release', () => {
-  let h: H;
-  beforeAll(async () => {
-    h = await startSimHarness();
-  });
-  afterAll(async () => h?.close());
-  beforeEach(async () => h.admin.reset());
-  afterEach(async () => h.terminateRunning());
+  const h = useSimHarness();
 
   it('releases a stopped pay-as-you-go instance: one DeleteInstance, retention as planned', async () => {
     const handle = await h.start(request('i-bp1stoppedpaygo01'));

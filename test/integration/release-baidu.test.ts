@@ -1,9 +1,8 @@
 // releaseResource end to end on the real dev server against the Baidu BCC simulator.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../../domain/request';
-import { failureOf, startSimHarness } from './harness';
+import { failureOf, useSimHarness } from './harness';
 
-type H = Awaited<ReturnType<typeof startSimHarness>>;
 const request = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
   provider: 'baidu',
   kind: 'bcc-instance',
@@ -19,13 +18,7 @@ interface BaiduState {
 }
 
 describe('Baidu BCC release', () => {
-  let h: H;
-  beforeAll(async () => {
-    h = await startSimHarness();
-  });
-  afterAll(async () => h?.close());
-  beforeEach(async () => h.admin.reset());
-  afterEach(async () => h.terminateRunning());
+  const h = useSimHarness();
 
   it('releases a postpaid instance once: CDS disks detached and kept, system-disk snapshots deleted', async () => {
     const before = await h.admin.state<BaiduState>();

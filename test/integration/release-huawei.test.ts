@@ -1,12 +1,11 @@
 // releaseResource end to end on the real dev server against the Huawei simulator: Lite Server nodes, racks,
 // frozen resources, DELETE_FAILED, and DCC hosts drained before their unsubscription.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cancelRelease, confirmBackup, progress } from '../../client/release';
 import type { ReleaseRequest } from '../../domain/request';
 import { defaultFixture } from '../../simulators/runtime';
-import { failureOf, startSimHarness } from './harness';
+import { failureOf, useSimHarness } from './harness';
 
-type H = Awaited<ReturnType<typeof startSimHarness>>;
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 const request = (kind: ReleaseRequest['kind'], resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
   provider: 'huawei',
@@ -24,13 +23,7 @@ interface HuaweiState {
 }
 
 describe('Huawei release', () => {
-  let h: H;
-  beforeAll(async () => {
-    h = await startSimHarness();
-  });
-  afterAll(async () => h?.close());
-  beforeEach(async () => h.admin.reset());
-  afterEach(async () => h.terminateRunning());
+  const h = useSimHarness();
 
   it('deletes a pay-per-use Lite Server node once; creation-time and attached data disks are kept', async () => {
     const report = await (await h.start(request('modelarts-node', 'd0000001-0000-4000-8000-000000000001'))).result();
