@@ -42,7 +42,7 @@ describe('a worker process killed mid-release', { timeout: 180_000 }, () => {
     const { config, env } = sandboxProviderConfig(sims.endpoints);
     writeFileSync(join(configDir, 'providers.json'), JSON.stringify(config));
     worker = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../worker.ts')], {
-      env: { ...process.env, ...env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), CLOUD_RELEASE_CONFIG: join(configDir, 'providers.json'), CLOUD_RELEASE_TASK_QUEUE: taskQueue },
+      env: { ...process.env, ...env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), CLOUD_RELEASE_WORKFLOW_BUNDLE: inject('workflowBundlePath'), CLOUD_RELEASE_CONFIG: join(configDir, 'providers.json'), CLOUD_RELEASE_TASK_QUEUE: taskQueue },
       stdio: 'ignore',
     });
   };
