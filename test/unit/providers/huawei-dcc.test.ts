@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ResourceRef, VmDeleteJob } from '../../../domain/resource';
-import { ProviderError, type ProviderAdapter } from '../../../providers/adapter';
-import { createHuaweiAdapter } from '../../../providers/huawei';
-import { SimAdminClient } from '../../../simulators/admin-client';
-import { startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { rejection, useHuaweiAdapter } from './huawei-setup';
 
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
-const KEY = { accessKeyId: 'HWSIMAKDEFAULT000001', secretAccessKey: 'hwsim-secret-default-not-a-real-key-0001', domainId: '7c1e9a2b3d4f4e5a8b6c0d1e2f3a4b5c' };
 const HOST = {
   empty: '70000001-0000-4000-8000-000000000001',
   payg: '70000002-0000-4000-8000-000000000002',
@@ -24,24 +20,13 @@ const VM = {
 };
 const NO_OPTIONS = { releaseDataDisks: false, releaseSnapshots: false, force: false };
 
-let sims: RunningSimulators;
-let admin: SimAdminClient;
-let adapter: ProviderAdapter;
+const ctx = useHuaweiAdapter();
 const host = (id: string): ResourceRef => ({ provider: 'huawei', kind: 'dcc-host', region: 'cn-southwest-2', projectId: PROJECT, resourceId: id });
-
-async function rejection(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
 
 async function jobUntilDone(r: ResourceRef, jobId: string): Promise<VmDeleteJob[]> {
   const seen: VmDeleteJob[] = [];
   for (let i = 0; i < 100; i++) {
-    const job = await adapter.vmDeleteJob!(r, jobId);
+    const job = await ctx.adapter.vmDeleteJob!(r, jobId);
     seen.push(job);
     if (job.status === 'SUCCESS' || job.status === 'FAIL') return seen;
     await new Promise((res) => setTimeout(res, 50));
@@ -49,18 +34,10 @@ async function jobUntilDone(r: ResourceRef, jobId: string): Promise<VmDeleteJob[
   throw new Error('job never finished');
 }
 
-beforeAll(async () => {
-  sims = await startSimulators();
-  admin = new SimAdminClient(sims.endpoints.admin);
-  const url = sims.endpoints.huawei;
-  adapter = createHuaweiAdapter({ endpoints: { modelarts: url, ecs: url, dcc: url, bss: url }, credentials: KEY });
-});
-afterAll(() => sims.close());
-beforeEach(() => sims.reset());
 
 describe('dcc-host inspect', () => {
   it('empty host: subscription with expiry and order, no VMs', async () => {
-    const s = await adapter.inspect(host(HOST.empty));
+    const s = await ctx.adapter.inspect(host(HOST.empty));
     expect(s).toMatchObject({
       exists: true,
       status: 'running',
@@ -73,7 +50,7 @@ describe('dcc-host inspect', () => {
   });
 
   it('mixed host: the VMs with their service and charging mode', async () => {
-    const s = await adapter.inspect(host(HOST.mixed));
+    const s = await ctx.adapter.inspect(host(HOST.mixed));
     expect(s.vms).toEqual([
       { id: VM.ecs, name: 'vm-ecs-payg', service: 'ECS', chargingMode: 'pay-per-use', status: 'ACTIVE' },
       { id: VM.rds, name: 'vm-rds-managed', service: 'RDS', chargingMode: 'pay-per-use', status: 'ACTIVE' },
@@ -84,18 +61,18 @@ describe('dcc-host inspect', () => {
   });
 
   it('frozen host, and an unknown one', async () => {
-    const frozen = await adapter.inspect(host(HOST.frozen));
+    const frozen = await ctx.adapter.inspect(host(HOST.frozen));
     expect(frozen.frozen?.reason).toBe('frozen');
     expect(frozen.charging.expired).toBe(true);
-    expect(await adapter.inspect(host('7fffffff-0000-4000-8000-000000000000'))).toMatchObject({ exists: false, status: 'deleted' });
-    expect(await adapter.status(host('7fffffff-0000-4000-8000-000000000000'))).toMatchObject({ state: 'gone' });
+    expect(await ctx.adapter.inspect(host('7fffffff-0000-4000-8000-000000000000'))).toMatchObject({ exists: false, status: 'deleted' });
+    expect(await ctx.adapter.status(host('7fffffff-0000-4000-8000-000000000000'))).toMatchObject({ state: 'gone' });
   });
 });
 
 describe('dcc-host drain', () => {
   it('mixed VMs: one job, the ECS pay-per-use VM goes, managed and yearly/monthly VMs fail with reasons', async () => {
     const ids = [VM.ecs, VM.rds, VM.mrs, VM.cce, VM.prepaid];
-    const receipt = await adapter.deleteVms!(host(HOST.mixed), ids);
+    const receipt = await ctx.adapter.deleteVms!(host(HOST.mixed), ids);
     expect(receipt).toMatchObject({ jobId: expect.any(String), requestId: expect.stringMatching(/^[0-9a-f]{32}$/), alreadyDone: false });
     const seen = await jobUntilDone(host(HOST.mixed), receipt.jobId);
     const job = seen.at(-1)!;
@@ -108,58 +85,58 @@ describe('dcc-host drain', () => {
     }
     expect(byServer.get(VM.rds)?.failReason).toContain('RDS');
     expect(byServer.get(VM.prepaid)?.failReason).toMatch(/yearly\/monthly/);
-    const after = await adapter.inspect(host(HOST.mixed));
+    const after = await ctx.adapter.inspect(host(HOST.mixed));
     expect(after.vms?.map((v) => v.id)).toEqual([VM.rds, VM.mrs, VM.cce, VM.prepaid]);
     // A host with VMs left cannot be unsubscribed.
-    const err = await rejection(adapter.destroy(host(HOST.mixed), 'unsubscribe', NO_OPTIONS));
+    const err = await rejection(ctx.adapter.destroy(host(HOST.mixed), 'unsubscribe', NO_OPTIONS));
     expect(err).toMatchObject({ code: 'CBC.0151', errorClass: 'final' });
     expect(err.message).toContain(VM.rds);
   });
 
   it('pay-per-use VMs drained, data disks kept (delete_volume false), then the host unsubscribed to gone', async () => {
-    const { jobId } = await adapter.deleteVms!(host(HOST.payg), [VM.payg1, VM.payg2]);
+    const { jobId } = await ctx.adapter.deleteVms!(host(HOST.payg), [VM.payg1, VM.payg2]);
     const job = (await jobUntilDone(host(HOST.payg), jobId)).at(-1)!;
     expect(job).toMatchObject({ status: 'SUCCESS', subJobs: [{ status: 'SUCCESS' }, { status: 'SUCCESS' }] });
-    const state = await admin.state<{ huawei: { volumes: { id: string; attachments: unknown[] }[] } }>();
+    const state = await ctx.admin.state<{ huawei: { volumes: { id: string; attachments: unknown[] }[] } }>();
     const ids = state.huawei.volumes.map((v) => v.id);
     expect(ids).toContain('80000012-0000-4000-8000-000000000012'); // data disk: detached, kept
     expect(ids).not.toContain('80000011-0000-4000-8000-000000000011'); // system disk: gone with the VM
-    expect((await adapter.inspect(host(HOST.payg))).vms).toEqual([]);
+    expect((await ctx.adapter.inspect(host(HOST.payg))).vms).toEqual([]);
 
-    const receipt = await adapter.destroy(host(HOST.payg), 'unsubscribe', NO_OPTIONS);
+    const receipt = await ctx.adapter.destroy(host(HOST.payg), 'unsubscribe', NO_OPTIONS);
     expect(receipt).toMatchObject({ alreadyDone: false, references: [expect.any(String)] });
     const states: string[] = [];
     for (let i = 0; i < 100 && states.at(-1) !== 'gone'; i++) {
-      states.push((await adapter.status(host(HOST.payg))).state);
+      states.push((await ctx.adapter.status(host(HOST.payg))).state);
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(states[0]).toBe('deleting');
     expect(states.at(-1)).toBe('gone');
-    expect(await adapter.destroy(host(HOST.payg), 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: true });
+    expect(await ctx.adapter.destroy(host(HOST.payg), 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: true });
   });
 
   it('one deleteVms is exactly one ECS DeleteServers call', async () => {
-    await admin.clearCalls();
-    await adapter.deleteVms!(host(HOST.payg), [VM.payg1]);
-    expect(await admin.calls({ provider: 'huawei', action: 'DeleteServers' })).toHaveLength(1);
+    await ctx.admin.clearCalls();
+    await ctx.adapter.deleteVms!(host(HOST.payg), [VM.payg1]);
+    expect(await ctx.admin.calls({ provider: 'huawei', action: 'DeleteServers' })).toHaveLength(1);
   });
 
   it('an empty host is unsubscribed; a frozen one refused; delete and release unsupported without a call', async () => {
-    expect(await adapter.destroy(host(HOST.empty), 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
-    expect(await rejection(adapter.destroy(host(HOST.frozen), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003656', errorClass: 'final' });
-    await admin.clearCalls();
+    expect(await ctx.adapter.destroy(host(HOST.empty), 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
+    expect(await rejection(ctx.adapter.destroy(host(HOST.frozen), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003656', errorClass: 'final' });
+    await ctx.admin.clearCalls();
     for (const action of ['delete', 'release'] as const) {
-      expect(await rejection(adapter.destroy(host(HOST.frozen), action, NO_OPTIONS))).toMatchObject({ code: 'UnsupportedAction', errorClass: 'final' });
+      expect(await rejection(ctx.adapter.destroy(host(HOST.frozen), action, NO_OPTIONS))).toMatchObject({ code: 'UnsupportedAction', errorClass: 'final' });
     }
-    expect(await admin.calls({ provider: 'huawei' })).toEqual([]);
+    expect(await ctx.admin.calls({ provider: 'huawei' })).toEqual([]);
   });
 
   it('refuses more than 1000 VMs, or none, without a call; an unknown job is not-found', async () => {
-    await admin.clearCalls();
+    await ctx.admin.clearCalls();
     const many = Array.from({ length: 1001 }, (_, i) => `vm-${i}`);
-    expect(await rejection(adapter.deleteVms!(host(HOST.payg), many))).toMatchObject({ code: 'InvalidParameter', errorClass: 'final' });
-    expect(await rejection(adapter.deleteVms!(host(HOST.payg), []))).toMatchObject({ code: 'InvalidParameter' });
-    expect(await admin.calls({ provider: 'huawei' })).toEqual([]);
-    expect(await rejection(adapter.vmDeleteJob!(host(HOST.payg), 'ffffffffffffffffffffffffffffffff'))).toMatchObject({ errorClass: 'not-found', httpStatus: 404 });
+    expect(await rejection(ctx.adapter.deleteVms!(host(HOST.payg), many))).toMatchObject({ code: 'InvalidParameter', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.deleteVms!(host(HOST.payg), []))).toMatchObject({ code: 'InvalidParameter' });
+    expect(await ctx.admin.calls({ provider: 'huawei' })).toEqual([]);
+    expect(await rejection(ctx.adapter.vmDeleteJob!(host(HOST.payg), 'ffffffffffffffffffffffffffffffff'))).toMatchObject({ errorClass: 'not-found', httpStatus: 404 });
   });
 });

@@ -1,12 +1,11 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResourceRef } from '../../../domain/resource';
-import { ProviderError, ProviderUnreachableError, type ProviderAdapter } from '../../../providers/adapter';
+import { ProviderError, ProviderUnreachableError } from '../../../providers/adapter';
 import { createHuaweiAdapter, type HuaweiAdapterConfig } from '../../../providers/huawei';
-import { SimAdminClient } from '../../../simulators/admin-client';
-import { startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { useHuaweiAdapter } from './huawei-setup';
 
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 const KEY = { accessKeyId: 'HWSIMAKDEFAULT000001', secretAccessKey: 'hwsim-secret-default-not-a-real-key-0001', domainId: '7c1e9a2b3d4f4e5a8b6c0d1e2f3a4b5c' };
@@ -15,12 +14,10 @@ const NODE = 'd0000001-0000-4000-8000-000000000001';
 const PREPAID = 'd0000002-0000-4000-8000-000000000002';
 const NO_OPTIONS = { releaseDataDisks: false, releaseSnapshots: false, force: false };
 
-let sims: RunningSimulators;
-let admin: SimAdminClient;
-let adapter: ProviderAdapter;
+const ctx = useHuaweiAdapter({ timeoutMs: 3000 });
 const node = (id: string): ResourceRef => ({ provider: 'huawei', kind: 'modelarts-node', region: 'cn-southwest-2', projectId: PROJECT, resourceId: id });
 const config = (over: Partial<HuaweiAdapterConfig> = {}): HuaweiAdapterConfig => {
-  const url = sims.endpoints.huawei;
+  const url = ctx.sims.endpoints.huawei;
   return { endpoints: { modelarts: url, ecs: url, dcc: url, bss: url }, credentials: KEY, timeoutMs: 3000, ...over };
 };
 
@@ -31,53 +28,46 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-beforeAll(async () => {
-  sims = await startSimulators();
-  admin = new SimAdminClient(sims.endpoints.admin);
-  adapter = createHuaweiAdapter(config());
-});
-afterAll(() => sims.close());
-beforeEach(() => sims.reset());
 afterEach(() => vi.restoreAllMocks());
 
 describe('classified provider errors', () => {
   it('API gateway throttling is retryable (APIGW.0308, 429)', async () => {
-    await admin.setThrottle('huawei', { rps: 0.001, burst: 1 });
-    await adapter.status(node(NODE));
-    const err = await failure(adapter.status(node(NODE)));
+    await ctx.admin.setThrottle('huawei', { rps: 0.001, burst: 1 });
+    await ctx.adapter.status(node(NODE));
+    const err = await failure(ctx.adapter.status(node(NODE)));
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ code: 'APIGW.0308', httpStatus: 429, errorClass: 'retryable', requestId: expect.any(String) });
   });
 
   it('5xx from ModelArts, BSS and ECS is retryable', async () => {
-    await admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', error: { code: 'ModelArts.0001' }, times: 1 });
-    expect(await failure(adapter.destroy(node(NODE), 'delete', NO_OPTIONS))).toMatchObject({ code: 'ModelArts.0001', httpStatus: 500, errorClass: 'retryable' });
-    await admin.injectFault({ provider: 'huawei', action: 'UnsubscribeResources', error: { code: 'CBC.0999' }, times: 1 });
-    expect(await failure(adapter.destroy(node(PREPAID), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.0999', httpStatus: 500, errorClass: 'retryable' });
-    await admin.injectFault({ provider: 'huawei', action: 'DeleteServers', error: { code: 'Ecs.0000', httpStatus: 503 }, times: 1 });
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', error: { code: 'ModelArts.0001' }, times: 1 });
+    expect(await failure(ctx.adapter.destroy(node(NODE), 'delete', NO_OPTIONS))).toMatchObject({ code: 'ModelArts.0001', httpStatus: 500, errorClass: 'retryable' });
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'UnsubscribeResources', error: { code: 'CBC.0999' }, times: 1 });
+    expect(await failure(ctx.adapter.destroy(node(PREPAID), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.0999', httpStatus: 500, errorClass: 'retryable' });
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteServers', error: { code: 'Ecs.0000', httpStatus: 503 }, times: 1 });
     const host: ResourceRef = { ...node('70000002-0000-4000-8000-000000000002'), kind: 'dcc-host' };
-    expect(await failure(adapter.deleteVms!(host, ['90000001-0000-4000-8000-000000000001']))).toMatchObject({ code: 'Ecs.0000', httpStatus: 503, errorClass: 'retryable' });
+    expect(await failure(ctx.adapter.deleteVms!(host, ['90000001-0000-4000-8000-000000000001']))).toMatchObject({ code: 'Ecs.0000', httpStatus: 503, errorClass: 'retryable' });
     // A refused call did nothing: the node is still there.
-    expect(await adapter.status(node(NODE))).toMatchObject({ state: 'present' });
+    expect(await ctx.adapter.status(node(NODE))).toMatchObject({ state: 'present' });
   });
 
   it('destroy makes exactly one request, even when it fails', async () => {
-    await admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', error: { code: 'ModelArts.0001' } });
-    await failure(adapter.destroy(node(NODE), 'delete', NO_OPTIONS));
-    expect(await admin.calls({ provider: 'huawei', action: 'DeleteDevServer' })).toHaveLength(1);
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', error: { code: 'ModelArts.0001' } });
+    await failure(ctx.adapter.destroy(node(NODE), 'delete', NO_OPTIONS));
+    expect(await ctx.admin.calls({ provider: 'huawei', action: 'DeleteDevServer' })).toHaveLength(1);
   });
 });
 
 describe('no answer: ProviderUnreachableError', () => {
   it('a dropped response: the delete was applied, the adapter cannot know', async () => {
-    await admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', dropResponse: true, times: 1 });
-    const err = await failure(adapter.destroy(node(NODE), 'delete', NO_OPTIONS));
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', dropResponse: true, times: 1 });
+    const err = await failure(ctx.adapter.destroy(node(NODE), 'delete', NO_OPTIONS));
     expect(err).toBeInstanceOf(ProviderUnreachableError);
-    expect(await adapter.status(node(NODE))).toMatchObject({ state: 'deleting' });
+    expect(await ctx.adapter.status(node(NODE))).toMatchObject({ state: 'deleting' });
   });
 
   it('a timeout', async () => {
-    await admin.injectFault({ provider: 'huawei', action: 'ShowDevServer', latencyMs: 600, times: 1 });
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'ShowDevServer', latencyMs: 600, times: 1 });
     const slow = createHuaweiAdapter(config({ timeoutMs: 150 }));
     expect(await failure(slow.status(node(NODE)))).toBeInstanceOf(ProviderUnreachableError);
   });
@@ -122,7 +112,7 @@ describe('credentials', () => {
   });
 
   it('a project the key does not own is refused', async () => {
-    const err = await failure(adapter.inspect({ ...node(NODE), projectId: '9f8e7d6c5b4a40312f1e0d9c8b7a6f5e' }));
+    const err = await failure(ctx.adapter.inspect({ ...node(NODE), projectId: '9f8e7d6c5b4a40312f1e0d9c8b7a6f5e' }));
     expect(err).toMatchObject({ code: 'APIGW.0301', errorClass: 'final' });
   });
 

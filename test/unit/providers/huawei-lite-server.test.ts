@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ResourceKind, ResourceRef, ResourceStatus } from '../../../domain/resource';
-import type { ProviderAdapter } from '../../../providers/adapter';
-import { ProviderError } from '../../../providers/adapter';
-import { createHuaweiAdapter } from '../../../providers/huawei';
-import { SimAdminClient } from '../../../simulators/admin-client';
-import { defaultFixture, startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { defaultFixture } from '../../../simulators/runtime';
+import { rejection, useHuaweiAdapter } from './huawei-setup';
 
 // The default fixture (simulators/fixtures/default/huawei.json).
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
-const KEY = { accessKeyId: 'HWSIMAKDEFAULT000001', secretAccessKey: 'hwsim-secret-default-not-a-real-key-0001', domainId: '7c1e9a2b3d4f4e5a8b6c0d1e2f3a4b5c' };
 const NODE = {
   payg: 'd0000001-0000-4000-8000-000000000001',
   prepaid: 'd0000002-0000-4000-8000-000000000002',
@@ -26,21 +22,10 @@ const SUPERNODE = { payg: 'c0000001-0000-4000-8000-000000000001', prepaid: 'c000
 const RACK = 'a0000001-0000-4000-8000-000000000001';
 const NO_OPTIONS = { releaseDataDisks: false, releaseSnapshots: false, force: false };
 
-let sims: RunningSimulators;
-let admin: SimAdminClient;
-let adapter: ProviderAdapter;
+const ctx = useHuaweiAdapter({ timeoutMs: 5000 });
 
 const ref = (kind: ResourceKind, resourceId: string): ResourceRef => ({ provider: 'huawei', kind, region: 'cn-southwest-2', projectId: PROJECT, resourceId });
 const node = (id: string) => ref('modelarts-node', id);
-
-async function rejection(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
 
 async function pollUntil(read: () => Promise<ResourceStatus>, until: (s: ResourceStatus) => boolean): Promise<ResourceStatus[]> {
   const seen: ResourceStatus[] = [];
@@ -53,18 +38,10 @@ async function pollUntil(read: () => Promise<ResourceStatus>, until: (s: Resourc
   throw new Error(`never reached: ${JSON.stringify(seen.at(-1))}`);
 }
 
-beforeAll(async () => {
-  sims = await startSimulators();
-  admin = new SimAdminClient(sims.endpoints.admin);
-  const url = sims.endpoints.huawei;
-  adapter = createHuaweiAdapter({ endpoints: { modelarts: url, ecs: url, dcc: url, bss: url }, credentials: KEY, timeoutMs: 5000 });
-});
-afterAll(() => sims.close());
-beforeEach(() => sims.reset());
 
 describe('inspect', () => {
   it('pay-per-use ECS node: creation disks, a later disk, its snapshots, no BSS order', async () => {
-    const s = await adapter.inspect(node(NODE.payg));
+    const s = await ctx.adapter.inspect(node(NODE.payg));
     expect(s).toMatchObject({ exists: true, status: 'running', rawStatus: 'RUNNING', serverType: 'ECS', charging: { mode: 'pay-per-use', expired: false }, locks: [], deletionProtection: false });
     expect(s.order).toBeUndefined();
     expect(s.frozen).toBeUndefined();
@@ -81,56 +58,56 @@ describe('inspect', () => {
   });
 
   it('yearly/monthly ECS node: expiry and its own one-member order (its billed disk is not a member)', async () => {
-    const s = await adapter.inspect(node(NODE.prepaid));
+    const s = await ctx.adapter.inspect(node(NODE.prepaid));
     expect(s.charging).toEqual({ mode: 'subscription', expiresAt: '2026-12-31T16:00:00.000Z', expired: false });
     expect(s.order).toEqual({ orderId: 'CS2501010000NODE1', billingResourceId: NODE.prepaid, members: [NODE.prepaid] });
     expect(s.disks.map((d) => [d.role, d.origin])).toEqual([['system', 'with-resource'], ['data', 'with-resource'], ['data', 'attached-later']]);
   });
 
   it('yearly/monthly BMS node: the attached-later disk comes from the BMS API', async () => {
-    const s = await adapter.inspect(node(NODE.prepaidBms));
+    const s = await ctx.adapter.inspect(node(NODE.prepaidBms));
     expect(s.serverType).toBe('BMS');
     expect(s.disks.find((d) => d.origin === 'attached-later')?.id).toBe('f0000033-0000-4000-8000-000000000033');
-    expect((await admin.calls({ provider: 'huawei', action: 'ShowBaremetalServer' })).length).toBe(1);
+    expect((await ctx.admin.calls({ provider: 'huawei', action: 'ShowBaremetalServer' })).length).toBe(1);
   });
 
   it('ERROR and CREATE_FAILED nodes', async () => {
-    expect(await adapter.inspect(node(NODE.error))).toMatchObject({ status: 'error', rawStatus: 'ERROR', charging: { mode: 'subscription' } });
-    const failed = await adapter.inspect(node(NODE.createFailed));
+    expect(await ctx.adapter.inspect(node(NODE.error))).toMatchObject({ status: 'error', rawStatus: 'ERROR', charging: { mode: 'subscription' } });
+    const failed = await ctx.adapter.inspect(node(NODE.createFailed));
     expect(failed).toMatchObject({ status: 'create-failed', rawStatus: 'CREATE_FAILED', disks: [] });
   });
 
   it('a node of a rack: the order lists the rack and the other node', async () => {
-    const s = await adapter.inspect(node(NODE.rackChild));
+    const s = await ctx.adapter.inspect(node(NODE.rackChild));
     expect(s.order?.orderId).toBe('CS2501010000RACK1');
     expect([...(s.order?.members ?? [])].sort()).toEqual([RACK, NODE.rackChild, NODE.rackChild2].sort());
   });
 
   it('frozen node: frozen, expired', async () => {
-    const s = await adapter.inspect(node(NODE.frozen));
+    const s = await ctx.adapter.inspect(node(NODE.frozen));
     expect(s.frozen?.reason).toBe('frozen');
     expect(s.charging).toMatchObject({ mode: 'subscription', expired: true });
   });
 
   it('pending-payment and busy nodes still read as plain subscriptions', async () => {
-    for (const id of [NODE.pendingPayment, NODE.busy]) expect(await adapter.inspect(node(id))).toMatchObject({ exists: true, charging: { mode: 'subscription' } });
+    for (const id of [NODE.pendingPayment, NODE.busy]) expect(await ctx.adapter.inspect(node(id))).toMatchObject({ exists: true, charging: { mode: 'subscription' } });
   });
 
   it('supernodes: pay-per-use (no order) and yearly/monthly (order with its server)', async () => {
-    const payg = await adapter.inspect(ref('modelarts-supernode', SUPERNODE.payg));
+    const payg = await ctx.adapter.inspect(ref('modelarts-supernode', SUPERNODE.payg));
     expect(payg).toMatchObject({ exists: true, status: 'running', rawStatus: 'ACTIVE', serverType: 'HPS', charging: { mode: 'pay-per-use' } });
     expect(payg.disks.filter((d) => d.role === 'system')).toHaveLength(2);
     expect(payg.disks.filter((d) => d.origin === 'attached-later').map((d) => d.id)).toEqual(['f0000083-0000-4000-8000-000000000083']);
-    const prepaid = await adapter.inspect(ref('modelarts-supernode', SUPERNODE.prepaid));
+    const prepaid = await ctx.adapter.inspect(ref('modelarts-supernode', SUPERNODE.prepaid));
     expect(prepaid).toMatchObject({ charging: { mode: 'subscription', expired: false }, order: { orderId: 'CS2501010000HPS01', billingResourceId: SUPERNODE.prepaid } });
     expect(prepaid.order?.members).toEqual([SUPERNODE.prepaid, 'd0000010-0000-4000-8000-000000000010']);
   });
 
   it('rack: from the Billing Center only', async () => {
-    const s = await adapter.inspect(ref('modelarts-rack', RACK));
+    const s = await ctx.adapter.inspect(ref('modelarts-rack', RACK));
     expect(s).toMatchObject({ exists: true, status: 'running', rawStatus: 'BSS_STATUS_2', name: 'lite-rack-1', charging: { mode: 'subscription', expiresAt: '2026-12-31T16:00:00.000Z' } });
     expect([...(s.order?.members ?? [])].sort()).toEqual([RACK, NODE.rackChild, NODE.rackChild2].sort());
-    const calls = await admin.calls({ provider: 'huawei' });
+    const calls = await ctx.admin.calls({ provider: 'huawei' });
     expect(calls.every((c) => c.path.startsWith('/v2/orders/'))).toBe(true);
   });
 
@@ -138,123 +115,123 @@ describe('inspect', () => {
     const fixture = defaultFixture();
     const huawei = structuredClone(fixture.huawei) as { devServers: { id: string; charging_mode: string }[] };
     for (const d of huawei.devServers) if (d.id === NODE.payg || d.id === NODE.prepaid) d.charging_mode = 'COMMON';
-    sims.reset({ ...fixture, huawei });
-    expect((await adapter.inspect(node(NODE.payg))).charging).toEqual({ mode: 'pay-per-use', expired: false });
-    expect((await adapter.inspect(node(NODE.prepaid))).charging).toMatchObject({ mode: 'subscription', expiresAt: '2026-12-31T16:00:00.000Z' });
+    ctx.sims.reset({ ...fixture, huawei });
+    expect((await ctx.adapter.inspect(node(NODE.payg))).charging).toEqual({ mode: 'pay-per-use', expired: false });
+    expect((await ctx.adapter.inspect(node(NODE.prepaid))).charging).toMatchObject({ mode: 'subscription', expiresAt: '2026-12-31T16:00:00.000Z' });
   });
 
   it('unknown resources are gone, not errors', async () => {
     for (const kind of ['modelarts-node', 'modelarts-supernode', 'modelarts-rack'] as const) {
-      expect(await adapter.inspect(ref(kind, 'd9999999-0000-4000-8000-000000000000'))).toMatchObject({ exists: false, status: 'deleted' });
+      expect(await ctx.adapter.inspect(ref(kind, 'd9999999-0000-4000-8000-000000000000'))).toMatchObject({ exists: false, status: 'deleted' });
     }
   });
 
   it('refuses a ref without projectId before any call', async () => {
-    await admin.clearCalls();
+    await ctx.admin.clearCalls();
     const { projectId: _omit, ...noProject } = node(NODE.payg);
-    for (const p of [adapter.inspect(noProject), adapter.destroy(noProject, 'delete', NO_OPTIONS), adapter.status(noProject), adapter.deleteDisk(noProject, 'x')]) {
+    for (const p of [ctx.adapter.inspect(noProject), ctx.adapter.destroy(noProject, 'delete', NO_OPTIONS), ctx.adapter.status(noProject), ctx.adapter.deleteDisk(noProject, 'x')]) {
       expect(await rejection(p)).toMatchObject({ code: 'InvalidParameter', errorClass: 'final' });
     }
-    expect(await admin.calls({ provider: 'huawei' })).toEqual([]);
+    expect(await ctx.admin.calls({ provider: 'huawei' })).toEqual([]);
   });
 });
 
 describe('delete (ModelArts)', () => {
   it('pay-per-use node: accepted, DELETING -> gone, a retry is alreadyDone; creation data disk kept', async () => {
-    const receipt = await adapter.destroy(node(NODE.payg), 'delete', NO_OPTIONS);
+    const receipt = await ctx.adapter.destroy(node(NODE.payg), 'delete', NO_OPTIONS);
     expect(receipt).toMatchObject({ alreadyDone: false, requestId: expect.stringMatching(/^[0-9a-f]{32}$/) });
-    expect(await adapter.status(node(NODE.payg))).toMatchObject({ state: 'deleting', rawStatus: 'DELETING' });
-    expect((await adapter.destroy(node(NODE.payg), 'delete', NO_OPTIONS)).alreadyDone).toBe(true);
-    const seen = await pollUntil(() => adapter.status(node(NODE.payg)), (s) => s.state === 'gone');
+    expect(await ctx.adapter.status(node(NODE.payg))).toMatchObject({ state: 'deleting', rawStatus: 'DELETING' });
+    expect((await ctx.adapter.destroy(node(NODE.payg), 'delete', NO_OPTIONS)).alreadyDone).toBe(true);
+    const seen = await pollUntil(() => ctx.adapter.status(node(NODE.payg)), (s) => s.state === 'gone');
     expect(seen.at(-1)?.state).toBe('gone');
-    expect((await adapter.destroy(node(NODE.payg), 'delete', NO_OPTIONS)).alreadyDone).toBe(true);
+    expect((await ctx.adapter.destroy(node(NODE.payg), 'delete', NO_OPTIONS)).alreadyDone).toBe(true);
     // Retained disks are cleaned up explicitly.
-    const disk = await adapter.deleteDisk(node(NODE.payg), 'f0000012-0000-4000-8000-000000000012');
+    const disk = await ctx.adapter.deleteDisk(node(NODE.payg), 'f0000012-0000-4000-8000-000000000012');
     expect(disk).toMatchObject({ alreadyDone: false, references: [expect.any(String)] });
-    expect((await adapter.deleteSnapshot(node(NODE.payg), '50000002-0000-4000-8000-000000000002')).alreadyDone).toBe(false);
-    expect((await adapter.deleteSnapshot(node(NODE.payg), '50000002-0000-4000-8000-000000000002')).alreadyDone).toBe(true);
+    expect((await ctx.adapter.deleteSnapshot(node(NODE.payg), '50000002-0000-4000-8000-000000000002')).alreadyDone).toBe(false);
+    expect((await ctx.adapter.deleteSnapshot(node(NODE.payg), '50000002-0000-4000-8000-000000000002')).alreadyDone).toBe(true);
     await new Promise((r) => setTimeout(r, 400));
-    expect((await adapter.deleteDisk(node(NODE.payg), 'f0000012-0000-4000-8000-000000000012')).alreadyDone).toBe(true);
+    expect((await ctx.adapter.deleteDisk(node(NODE.payg), 'f0000012-0000-4000-8000-000000000012')).alreadyDone).toBe(true);
   });
 
   it('an attached disk cannot be deleted yet: retryable', async () => {
-    const err = await rejection(adapter.deleteDisk(node(NODE.payg), 'f0000013-0000-4000-8000-000000000013'));
+    const err = await rejection(ctx.adapter.deleteDisk(node(NODE.payg), 'f0000013-0000-4000-8000-000000000013'));
     expect(err).toMatchObject({ code: 'EVS.2024', errorClass: 'retryable' });
   });
 
   it('yearly/monthly RUNNING node: refused, final; in ERROR: accepted', async () => {
-    const err = await rejection(adapter.destroy(node(NODE.prepaid), 'delete', NO_OPTIONS));
+    const err = await rejection(ctx.adapter.destroy(node(NODE.prepaid), 'delete', NO_OPTIONS));
     expect(err).toMatchObject({ code: 'ModelArts.7003', errorClass: 'final', httpStatus: 400, requestId: expect.any(String) });
-    expect(await adapter.destroy(node(NODE.error), 'delete', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
-    expect(await adapter.destroy(node(NODE.createFailed), 'delete', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
+    expect(await ctx.adapter.destroy(node(NODE.error), 'delete', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
+    expect(await ctx.adapter.destroy(node(NODE.createFailed), 'delete', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
   });
 
   it('a delete that ends DELETE_FAILED is reported failed with detail', async () => {
-    await adapter.destroy(node(NODE.deleteFails), 'delete', NO_OPTIONS);
-    const seen = await pollUntil(() => adapter.status(node(NODE.deleteFails)), (s) => s.state !== 'deleting');
+    await ctx.adapter.destroy(node(NODE.deleteFails), 'delete', NO_OPTIONS);
+    const seen = await pollUntil(() => ctx.adapter.status(node(NODE.deleteFails)), (s) => s.state !== 'deleting');
     expect(seen.at(-1)).toMatchObject({ state: 'failed', rawStatus: 'DELETE_FAILED', detail: expect.stringContaining('DELETE_FAILED') });
   });
 
   it('supernodes: pay-per-use deleted to gone; yearly/monthly refused', async () => {
     const sn = ref('modelarts-supernode', SUPERNODE.payg);
-    expect(await adapter.destroy(sn, 'delete', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
-    expect((await pollUntil(() => adapter.status(sn), (s) => s.state === 'gone')).map((s) => s.state)).toContain('gone');
-    expect(await rejection(adapter.destroy(ref('modelarts-supernode', SUPERNODE.prepaid), 'delete', NO_OPTIONS))).toMatchObject({ errorClass: 'final' });
+    expect(await ctx.adapter.destroy(sn, 'delete', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
+    expect((await pollUntil(() => ctx.adapter.status(sn), (s) => s.state === 'gone')).map((s) => s.state)).toContain('gone');
+    expect(await rejection(ctx.adapter.destroy(ref('modelarts-supernode', SUPERNODE.prepaid), 'delete', NO_OPTIONS))).toMatchObject({ errorClass: 'final' });
   });
 
   it('a rack cannot be deleted: UnsupportedAction without a call', async () => {
-    await admin.clearCalls();
-    expect(await rejection(adapter.destroy(ref('modelarts-rack', RACK), 'delete', NO_OPTIONS))).toMatchObject({ code: 'UnsupportedAction', errorClass: 'final' });
-    expect(await rejection(adapter.stop(node(NODE.payg)))).toMatchObject({ code: 'UnsupportedAction' });
-    expect(await admin.calls({ provider: 'huawei' })).toEqual([]);
+    await ctx.admin.clearCalls();
+    expect(await rejection(ctx.adapter.destroy(ref('modelarts-rack', RACK), 'delete', NO_OPTIONS))).toMatchObject({ code: 'UnsupportedAction', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.stop(node(NODE.payg)))).toMatchObject({ code: 'UnsupportedAction' });
+    expect(await ctx.admin.calls({ provider: 'huawei' })).toEqual([]);
   });
 });
 
 describe('unsubscribe and release (Billing Center)', () => {
   it('yearly/monthly node: order IDs, deleting -> gone, a retry is alreadyDone', async () => {
-    const receipt = await adapter.destroy(node(NODE.prepaid), 'unsubscribe', NO_OPTIONS);
+    const receipt = await ctx.adapter.destroy(node(NODE.prepaid), 'unsubscribe', NO_OPTIONS);
     expect(receipt).toMatchObject({ alreadyDone: false, requestId: expect.any(String), references: [expect.stringMatching(/^CS/)] });
-    const calls = await admin.calls({ provider: 'huawei', action: 'UnsubscribeResources' });
+    const calls = await ctx.admin.calls({ provider: 'huawei', action: 'UnsubscribeResources' });
     expect(calls).toHaveLength(1);
-    const seen = await pollUntil(() => adapter.status(node(NODE.prepaid)), (s) => s.state === 'gone');
+    const seen = await pollUntil(() => ctx.adapter.status(node(NODE.prepaid)), (s) => s.state === 'gone');
     expect(seen[0]?.state).toBe('deleting');
-    expect(await adapter.destroy(node(NODE.prepaid), 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: true });
-    expect(await adapter.inspect(node(NODE.prepaid))).toMatchObject({ exists: false, status: 'deleted' });
+    expect(await ctx.adapter.destroy(node(NODE.prepaid), 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: true });
+    expect(await ctx.adapter.inspect(node(NODE.prepaid))).toMatchObject({ exists: false, status: 'deleted' });
   });
 
   it('a rack: the whole order, status deleting while its nodes go, then gone', async () => {
     const rack = ref('modelarts-rack', RACK);
-    expect(await adapter.destroy(rack, 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
-    const seen = await pollUntil(() => adapter.status(rack), (s) => s.state === 'gone');
+    expect(await ctx.adapter.destroy(rack, 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
+    const seen = await pollUntil(() => ctx.adapter.status(rack), (s) => s.state === 'gone');
     expect(seen[0]?.state).toBe('deleting');
-    expect(await adapter.status(node(NODE.rackChild))).toMatchObject({ state: 'gone' });
-    expect(await adapter.inspect(rack)).toMatchObject({ exists: false });
+    expect(await ctx.adapter.status(node(NODE.rackChild))).toMatchObject({ state: 'gone' });
+    expect(await ctx.adapter.inspect(rack)).toMatchObject({ exists: false });
   });
 
   it('a yearly/monthly supernode unsubscribes to gone', async () => {
     const sn = ref('modelarts-supernode', SUPERNODE.prepaid);
-    expect(await adapter.destroy(sn, 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
-    await pollUntil(() => adapter.status(sn), (s) => s.state === 'gone');
+    expect(await ctx.adapter.destroy(sn, 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
+    await pollUntil(() => ctx.adapter.status(sn), (s) => s.state === 'gone');
   });
 
   it('refusals: rack child alone, frozen, pending payment, busy, release of a live resource', async () => {
-    expect(await rejection(adapter.destroy(node(NODE.rackChild), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.0100', errorClass: 'final' });
-    expect(await rejection(adapter.destroy(node(NODE.frozen), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003656', errorClass: 'final' });
-    expect(await rejection(adapter.destroy(node(NODE.pendingPayment), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003100', errorClass: 'final' });
-    expect(await rejection(adapter.destroy(node(NODE.busy), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003651', errorClass: 'retryable' });
-    expect(await rejection(adapter.destroy(node(NODE.prepaid), 'release', NO_OPTIONS))).toMatchObject({ code: 'CBC.0100', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.destroy(node(NODE.rackChild), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.0100', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.destroy(node(NODE.frozen), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003656', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.destroy(node(NODE.pendingPayment), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003100', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.destroy(node(NODE.busy), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003651', errorClass: 'retryable' });
+    expect(await rejection(ctx.adapter.destroy(node(NODE.prepaid), 'release', NO_OPTIONS))).toMatchObject({ code: 'CBC.0100', errorClass: 'final' });
   });
 
   it('a frozen node is released', async () => {
-    const receipt = await adapter.destroy(node(NODE.frozen), 'release', NO_OPTIONS);
+    const receipt = await ctx.adapter.destroy(node(NODE.frozen), 'release', NO_OPTIONS);
     expect(receipt.references).toHaveLength(1);
-    await pollUntil(() => adapter.status(node(NODE.frozen)), (s) => s.state === 'gone');
-    expect(await adapter.destroy(node(NODE.frozen), 'release', NO_OPTIONS)).toMatchObject({ alreadyDone: true });
+    await pollUntil(() => ctx.adapter.status(node(NODE.frozen)), (s) => s.state === 'gone');
+    expect(await ctx.adapter.destroy(node(NODE.frozen), 'release', NO_OPTIONS)).toMatchObject({ alreadyDone: true });
   });
 
   it('a frozen account: CBC.7281, final', async () => {
     const fixture = defaultFixture();
-    sims.reset({ ...fixture, huawei: { ...(fixture.huawei as object), account: { frozen: true } } });
-    expect(await rejection(adapter.destroy(node(NODE.prepaid), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.7281', errorClass: 'final' });
+    ctx.sims.reset({ ...fixture, huawei: { ...(fixture.huawei as object), account: { frozen: true } } });
+    expect(await rejection(ctx.adapter.destroy(node(NODE.prepaid), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.7281', errorClass: 'final' });
   });
 });

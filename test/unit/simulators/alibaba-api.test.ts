@@ -1,43 +1,22 @@
 import * as $Ecs from '@alicloud/ecs20140526';
-import type Ecs from '@alicloud/ecs20140526';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEcsClient } from '../../../providers/alibaba/client';
-import { SimAdminClient } from '../../../simulators/admin-client';
-import { startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { describe, expect, it } from 'vitest';
+import { failure, useAlibabaSim } from './alibaba-setup';
 
 // The read and housekeeping actions through the official SDK: response shapes (the SDK parses them into
 // its models, so a wrong field name shows up as undefined), filters, paging, and their error codes.
 
 const REGION = 'cn-hangzhou';
 const STOP_MS = 300;
-let sims: RunningSimulators;
-let admin: SimAdminClient;
-let ecs: Ecs;
+const ctx = useAlibabaSim();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function failure(p: Promise<unknown>): Promise<{ code: string; statusCode: number; data: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; statusCode: number; data: Record<string, unknown> };
-  }
-  throw new Error('expected the call to fail');
-}
-
 const instances = (req: Partial<$Ecs.DescribeInstancesRequest> = {}) =>
-  ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: REGION, ...req })).then((r) => r.body!);
-const disks = (req: Partial<$Ecs.DescribeDisksRequest> = {}) => ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: REGION, ...req })).then((r) => r.body!);
+  ctx.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: REGION, ...req })).then((r) => r.body!);
+const disks = (req: Partial<$Ecs.DescribeDisksRequest> = {}) => ctx.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: REGION, ...req })).then((r) => r.body!);
 const snapshots = (req: Partial<$Ecs.DescribeSnapshotsRequest> = {}) =>
-  ecs.describeSnapshots(new $Ecs.DescribeSnapshotsRequest({ regionId: REGION, ...req })).then((r) => r.body!);
+  ctx.ecs.describeSnapshots(new $Ecs.DescribeSnapshotsRequest({ regionId: REGION, ...req })).then((r) => r.body!);
 
-beforeAll(async () => {
-  sims = await startSimulators();
-  admin = new SimAdminClient(sims.endpoints.admin);
-  ecs = createEcsClient({ endpoint: sims.endpoints.alibaba, region: REGION, accessKeyId: 'sim-alibaba-ak', accessKeySecret: 'sim-alibaba-sk', timeoutMs: 5000 });
-});
-afterAll(() => sims.close());
-beforeEach(() => sims.reset());
 
 describe('DescribeInstances', () => {
   it('answers the real shape', async () => {
@@ -78,26 +57,26 @@ describe('DescribeInstances', () => {
   it('answers an empty list for unknown IDs, and refuses a malformed InstanceIds or a missing RegionId', async () => {
     expect((await instances({ instanceIds: '["i-bp1nosuchthing"]' })).totalCount).toBe(0);
     expect((await failure(instances({ instanceIds: 'i-bp1stoppedpaygo01' }))).code).toBe('InvalidInstanceIds.Malformed');
-    const err = await failure(ecs.describeInstances(new $Ecs.DescribeInstancesRequest({})));
+    const err = await failure(ctx.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({})));
     expect([err.code, err.statusCode]).toEqual(['MissingRegionId', 400]);
   });
 });
 
 describe('DescribeInstanceAttribute', () => {
   it('answers the instance, and InvalidInstanceId.NotFound (404) for an unknown one', async () => {
-    const res = await ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: 'i-bp1prepaidexpired04' }));
+    const res = await ctx.ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: 'i-bp1prepaidexpired04' }));
     expect(res.body).toMatchObject({ instanceId: 'i-bp1prepaidexpired04', status: 'Stopped', instanceChargeType: 'PrePaid' });
     expect(Date.parse(res.body!.expiredTime!)).toBeLessThan(Date.now());
-    const locked = await ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: 'i-bp1seclocked06' }));
+    const locked = await ctx.ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: 'i-bp1seclocked06' }));
     expect(locked.body!.operationLocks!.lockReason![0]!.lockReason).toBe('security');
-    const err = await failure(ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: 'i-bp1nosuchthing' })));
+    const err = await failure(ctx.ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: 'i-bp1nosuchthing' })));
     expect([err.code, err.statusCode]).toEqual(['InvalidInstanceId.NotFound', 404]);
   });
 });
 
 describe('StopInstance', () => {
   it('goes Running → Stopping → Stopped after timing.stopMs', async () => {
-    await ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: 'i-bp1runningpaygo02', stoppedMode: 'StopCharging' }));
+    await ctx.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: 'i-bp1runningpaygo02', stoppedMode: 'StopCharging' }));
     expect((await instances({ instanceIds: '["i-bp1runningpaygo02"]' })).instances!.instance![0]!.status).toBe('Stopping');
     await sleep(STOP_MS + 100);
     const inst = (await instances({ instanceIds: '["i-bp1runningpaygo02"]' })).instances!.instance![0]!;
@@ -105,7 +84,7 @@ describe('StopInstance', () => {
   });
 
   it('refuses a stopped, a pending and a security-locked instance', async () => {
-    const stop = (instanceId: string) => failure(ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId })));
+    const stop = (instanceId: string) => failure(ctx.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId })));
     expect((await stop('i-bp1stoppedpaygo01')).code).toBe('IncorrectInstanceStatus');
     expect((await stop('i-bp1pending07')).code).toBe('IncorrectInstanceStatus.Initializing');
     expect((await stop('i-bp1seclocked06')).code).toBe('InstanceLockedForSecurity');
@@ -114,9 +93,9 @@ describe('StopInstance', () => {
 
 describe('ModifyInstanceAttribute', () => {
   it('sets DeletionProtection, and is refused on a security-locked instance', async () => {
-    await ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1stoppedpaygo01', deletionProtection: true }));
+    await ctx.ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1stoppedpaygo01', deletionProtection: true }));
     expect((await instances({ instanceIds: '["i-bp1stoppedpaygo01"]' })).instances!.instance![0]!.deletionProtection).toBe(true);
-    const err = await failure(ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1seclocked06', deletionProtection: true })));
+    const err = await failure(ctx.ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1seclocked06', deletionProtection: true })));
     expect([err.code, err.statusCode]).toEqual(['InstanceLockedForSecurity', 403]);
   });
 });
@@ -133,25 +112,25 @@ describe('DescribeDisks / ModifyDiskAttribute / DeleteDisk', () => {
   });
 
   it('changes DeleteWithInstance / DeleteAutoSnapshot on several disks at once (DiskIds.N)', async () => {
-    await ecs.modifyDiskAttribute(new $Ecs.ModifyDiskAttributeRequest({ diskIds: ['d-bp1stopped01sys', 'd-bp1stopped01dat1'], deleteWithInstance: false, deleteAutoSnapshot: false }));
+    await ctx.ecs.modifyDiskAttribute(new $Ecs.ModifyDiskAttributeRequest({ diskIds: ['d-bp1stopped01sys', 'd-bp1stopped01dat1'], deleteWithInstance: false, deleteAutoSnapshot: false }));
     const body = await disks({ diskIds: '["d-bp1stopped01sys","d-bp1stopped01dat1"]' });
     expect(body.disks!.disk!.map((d) => [d.deleteWithInstance, d.deleteAutoSnapshot])).toEqual([
       [false, false],
       [false, false],
     ]);
-    const err = await failure(ecs.modifyDiskAttribute(new $Ecs.ModifyDiskAttributeRequest({ diskId: 'd-bp1nosuchdisk', deleteWithInstance: true })));
+    const err = await failure(ctx.ecs.modifyDiskAttribute(new $Ecs.ModifyDiskAttributeRequest({ diskId: 'd-bp1nosuchdisk', deleteWithInstance: true })));
     expect([err.code, err.statusCode]).toEqual(['InvalidDiskId.NotFound', 404]);
   });
 
   it('deletes only an unattached disk; its automatic snapshots go when DeleteAutoSnapshot=true, manual ones stay', async () => {
-    const attached = await failure(ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: 'd-bp1stopped01dat2' })));
+    const attached = await failure(ctx.ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: 'd-bp1stopped01dat2' })));
     expect([attached.code, attached.statusCode]).toEqual(['IncorrectDiskStatus', 403]);
-    await ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: 'd-bp1orphan01' }));
-    const s = (await admin.state<{ alibaba: { disks: { id: string }[]; snapshots: { id: string }[] } }>()).alibaba;
+    await ctx.ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: 'd-bp1orphan01' }));
+    const s = (await ctx.admin.state<{ alibaba: { disks: { id: string }[]; snapshots: { id: string }[] } }>()).alibaba;
     expect(s.disks.map((d) => d.id)).not.toContain('d-bp1orphan01');
     expect(s.snapshots.map((x) => x.id)).not.toContain('s-bp1orphan01auto');
     expect(s.snapshots.map((x) => x.id)).toContain('s-bp1orphan01user');
-    expect((await failure(ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: 'd-bp1orphan01' })))).code).toBe('InvalidDiskId.NotFound');
+    expect((await failure(ctx.ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: 'd-bp1orphan01' })))).code).toBe('InvalidDiskId.NotFound');
   });
 });
 
@@ -167,7 +146,7 @@ describe('DescribeSnapshots / DeleteSnapshot', () => {
   });
 
   it('refuses a snapshot behind an image, needs Force for one behind a disk, and deletes a plain one', async () => {
-    const del = (snapshotId: string, force?: boolean) => ecs.deleteSnapshot(new $Ecs.DeleteSnapshotRequest({ snapshotId, force }));
+    const del = (snapshotId: string, force?: boolean) => ctx.ecs.deleteSnapshot(new $Ecs.DeleteSnapshotRequest({ snapshotId, force }));
     expect((await failure(del('s-bp1imagesource01', true))).code).toBe('SnapshotCreatedImage');
     expect((await failure(del('s-bp1stopped01dat1user'))).code).toBe('SnapshotCreatedDisk');
     await del('s-bp1stopped01dat1user', true);
@@ -179,7 +158,7 @@ describe('DescribeSnapshots / DeleteSnapshot', () => {
 
 describe('request routing', () => {
   it('answers InvalidAction.NotFound (404) for an unknown action', async () => {
-    const err = await failure(ecs.describeRegions(new $Ecs.DescribeRegionsRequest({})));
+    const err = await failure(ctx.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({})));
     expect([err.code, err.statusCode]).toEqual(['InvalidAction.NotFound', 404]);
   });
 });

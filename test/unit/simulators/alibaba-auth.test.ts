@@ -2,15 +2,15 @@ import * as $Ecs from '@alicloud/ecs20140526';
 import Ecs from '@alicloud/ecs20140526';
 import { Config } from '@alicloud/openapi-client';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEcsClient } from '../../../providers/alibaba/client';
-import { startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { useAlibabaSim } from './alibaba-setup';
 
 // Both signature schemes, signed by hand with node:crypto (and by the SDK), accepted and rejected.
 
 const AK = 'sim-alibaba-ak';
 const SK = 'sim-alibaba-sk';
-let sims: RunningSimulators;
+const ctx = useAlibabaSim();
 
 const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -48,7 +48,7 @@ interface Acs3Options {
 /** An ACS3-HMAC-SHA256 request built from the published algorithm, not from the SDK. */
 function acs3Request(o: Acs3Options = {}): { url: string; init: RequestInit } {
   const params = o.params ?? { RegionId: 'cn-hangzhou' };
-  const host = new URL(sims.endpoints.alibaba).host;
+  const host = new URL(ctx.sims.endpoints.alibaba).host;
   const body = o.form ? sortedQuery(o.form) : '';
   const payloadHash = createHash('sha256').update(body).digest('hex');
   const headers: Record<string, string> = {
@@ -67,7 +67,7 @@ function acs3Request(o: Acs3Options = {}): { url: string; init: RequestInit } {
   const { host: _host, ...sent } = headers;
   if (o.unsignedHeader) sent[o.unsignedHeader[0]] = o.unsignedHeader[1];
   return {
-    url: `${sims.endpoints.alibaba}/?${sortedQuery(o.sendParams ?? params)}`,
+    url: `${ctx.sims.endpoints.alibaba}/?${sortedQuery(o.sendParams ?? params)}`,
     init: {
       method: 'POST',
       headers: { ...sent, authorization: `ACS3-HMAC-SHA256 Credential=${o.ak ?? AK},SignedHeaders=${signed.join(';')},Signature=${signature}` },
@@ -108,9 +108,9 @@ function sha1Request(o: Sha1Options = {}): { url: string; init: RequestInit } {
   const Signature = createHmac('sha1', `${o.sk ?? SK}&`).update(stringToSign).digest('base64');
   const sent = sortedQuery({ ...params, ...o.tamper, Signature });
   if (o.form) {
-    return { url: `${sims.endpoints.alibaba}/`, init: { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: sent } };
+    return { url: `${ctx.sims.endpoints.alibaba}/`, init: { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: sent } };
   }
-  return { url: `${sims.endpoints.alibaba}/?${sent}`, init: { method } };
+  return { url: `${ctx.sims.endpoints.alibaba}/?${sent}`, init: { method } };
 }
 
 const send = async (r: { url: string; init: RequestInit }) => answer(await fetch(r.url, r.init));
@@ -124,13 +124,8 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; statusCode:
   throw new Error('expected the call to fail');
 }
 
-const sdk = (accessKeyId = AK, accessKeySecret = SK) => createEcsClient({ endpoint: sims.endpoints.alibaba, region: 'cn-hangzhou', accessKeyId, accessKeySecret, timeoutMs: 5000 });
+const sdk = (accessKeyId = AK, accessKeySecret = SK) => createEcsClient({ endpoint: ctx.sims.endpoints.alibaba, region: 'cn-hangzhou', accessKeyId, accessKeySecret, timeoutMs: 5000 });
 
-beforeAll(async () => {
-  sims = await startSimulators();
-});
-afterAll(() => sims.close());
-beforeEach(() => sims.reset());
 
 describe('ACS3-HMAC-SHA256', () => {
   it('accepts the SDK and a hand-signed request', async () => {
@@ -144,7 +139,7 @@ describe('ACS3-HMAC-SHA256', () => {
   it('rejects a wrong secret with IncompleteSignature (400), and the call does not happen', async () => {
     const err = await failure(sdk(AK, 'not-the-secret').deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: 'i-bp1stoppedpaygo01' })));
     expect([err.code, err.statusCode]).toEqual(['IncompleteSignature', 400]);
-    const state = sims.sims.alibaba.snapshot() as { instances: { id: string; releasing: boolean }[] };
+    const state = ctx.sims.sims.alibaba.snapshot() as { instances: { id: string; releasing: boolean }[] };
     expect(state.instances.find((i) => i.id === 'i-bp1stoppedpaygo01')?.releasing).toBe(false);
   });
 
@@ -203,7 +198,7 @@ describe('RPC HMAC-SHA1 (Signature parameter)', () => {
 
   it('accepts the SDK in its HMAC-SHA1 mode', async () => {
     const v1 = new Ecs(
-      new Config({ accessKeyId: AK, accessKeySecret: SK, endpoint: new URL(sims.endpoints.alibaba).host, protocol: 'http', regionId: 'cn-hangzhou', signatureAlgorithm: 'v2' }),
+      new Config({ accessKeyId: AK, accessKeySecret: SK, endpoint: new URL(ctx.sims.endpoints.alibaba).host, protocol: 'http', regionId: 'cn-hangzhou', signatureAlgorithm: 'v2' }),
     );
     const res = await v1.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: 'cn-hangzhou', instanceId: 'i-bp1stoppedpaygo01' }));
     expect(res.body?.totalCount).toBe(3);
@@ -243,7 +238,7 @@ describe('RPC HMAC-SHA1 (Signature parameter)', () => {
   it('rejects an unknown key, and an unsigned request', async () => {
     const unknown = await send(sha1Request({ ak: 'no-such-key' }));
     expect([unknown.body.Code, unknown.status]).toEqual(['InvalidAccessKeyId.NotFound', 404]);
-    const unsigned = await answer(await fetch(`${sims.endpoints.alibaba}/?Action=DescribeInstances&Version=2014-05-26&RegionId=cn-hangzhou`, { method: 'POST' }));
+    const unsigned = await answer(await fetch(`${ctx.sims.endpoints.alibaba}/?Action=DescribeInstances&Version=2014-05-26&RegionId=cn-hangzhou`, { method: 'POST' }));
     expect([unsigned.body.Code, unsigned.status]).toEqual(['MissingAccessKeyId', 400]);
   });
 });

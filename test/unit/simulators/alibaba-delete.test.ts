@@ -1,10 +1,8 @@
 import * as $Ecs from '@alicloud/ecs20140526';
 import { createHmac, randomUUID } from 'node:crypto';
-import type Ecs from '@alicloud/ecs20140526';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEcsClient } from '../../../providers/alibaba/client';
-import { SimAdminClient } from '../../../simulators/admin-client';
-import { defaultFixture, startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { describe, expect, it } from 'vitest';
+import { defaultFixture } from '../../../simulators/runtime';
+import { failure, useAlibabaSim } from './alibaba-setup';
 
 // DeleteInstance through the official SDK: every precondition and error code of the seed, and what the
 // release keeps or removes (checked in the admin state).
@@ -18,35 +16,17 @@ interface AdminState {
 }
 
 const DELETE_MS = 300;
-let sims: RunningSimulators;
-let admin: SimAdminClient;
-let ecs: Ecs;
+const ctx = useAlibabaSim();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function failure(p: Promise<unknown>): Promise<{ code: string; statusCode: number; data: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; statusCode: number; data: Record<string, unknown> };
-  }
-  throw new Error('expected the call to fail');
-}
-
 const del = (instanceId: string, extra: Partial<$Ecs.DeleteInstanceRequest> = {}) =>
-  ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId, ...extra }));
+  ctx.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId, ...extra }));
 
 async function state() {
-  return (await admin.state<AdminState>()).alibaba;
+  return (await ctx.admin.state<AdminState>()).alibaba;
 }
 
-beforeAll(async () => {
-  sims = await startSimulators();
-  admin = new SimAdminClient(sims.endpoints.admin);
-  ecs = createEcsClient({ endpoint: sims.endpoints.alibaba, region: 'cn-hangzhou', accessKeyId: 'sim-alibaba-ak', accessKeySecret: 'sim-alibaba-sk', timeoutMs: 5000 });
-});
-afterAll(() => sims.close());
-beforeEach(() => sims.reset());
 
 describe('DeleteInstance preconditions', () => {
   it.each([
@@ -93,7 +73,7 @@ describe('DeleteInstance preconditions', () => {
   });
 
   it('releases a protected instance once protection is turned off', async () => {
-    await ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1protected05', deletionProtection: false }));
+    await ctx.ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1protected05', deletionProtection: false }));
     const res = await del('i-bp1protected05');
     expect(res.body?.requestId).toMatch(/^[0-9A-F-]{36}$/);
   });
@@ -118,7 +98,7 @@ describe('DeleteInstance preconditions', () => {
     const fixture = defaultFixture();
     const section = fixture.alibaba as { instances: { id: string; dependenciesClearAfterMs?: number }[] };
     section.instances.find((i) => i.id === 'i-bp1routeentry08')!.dependenciesClearAfterMs = 200;
-    sims.reset(fixture);
+    ctx.sims.reset(fixture);
     expect((await failure(del('i-bp1routeentry08'))).code).toBe('DependencyViolation.RouteEntry');
     await sleep(250);
     await expect(del('i-bp1routeentry08')).resolves.toBeDefined();
@@ -128,7 +108,7 @@ describe('DeleteInstance preconditions', () => {
     const fixture = defaultFixture();
     const section = fixture.alibaba as { instances: { id: string; pendingMs?: number }[] };
     section.instances.find((i) => i.id === 'i-bp1pending07')!.pendingMs = 100;
-    sims.reset(fixture);
+    ctx.sims.reset(fixture);
     await sleep(150);
     expect((await state()).instances.find((i) => i.id === 'i-bp1pending07')?.status).toBe('Running');
   });
@@ -137,11 +117,11 @@ describe('DeleteInstance preconditions', () => {
 describe('DeleteInstance release and retention', () => {
   it('keeps the instance listed for timing.deleteMs, then it is gone; a repeat in between is accepted, after that NotFound', async () => {
     await del('i-bp1stoppedpaygo01');
-    const listed = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: '["i-bp1stoppedpaygo01"]' }));
+    const listed = await ctx.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: '["i-bp1stoppedpaygo01"]' }));
     expect(listed.body?.totalCount).toBe(1);
     await expect(del('i-bp1stoppedpaygo01')).resolves.toBeDefined();
     await sleep(DELETE_MS + 100);
-    const after = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: '["i-bp1stoppedpaygo01"]' }));
+    const after = await ctx.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: '["i-bp1stoppedpaygo01"]' }));
     expect(after.body?.totalCount).toBe(0);
     expect((await failure(del('i-bp1stoppedpaygo01'))).code).toBe('InvalidInstanceId.NotFound');
   });
@@ -180,11 +160,11 @@ describe('DeleteInstance release and retention', () => {
   });
 
   it('holds the release while a stuck fault holds the instance', async () => {
-    await admin.injectFault({ provider: 'alibaba', target: 'i-bp1stoppedpaygo01', stuck: true });
+    await ctx.admin.injectFault({ provider: 'alibaba', target: 'i-bp1stoppedpaygo01', stuck: true });
     await del('i-bp1stoppedpaygo01');
     await sleep(DELETE_MS + 100);
     expect((await state()).instances.find((i) => i.id === 'i-bp1stoppedpaygo01')?.releasing).toBe(true);
-    await admin.clearFaults();
+    await ctx.admin.clearFaults();
     expect((await state()).instances.map((i) => i.id)).not.toContain('i-bp1stoppedpaygo01');
   });
 });
@@ -209,5 +189,5 @@ async function fetchSigned(extra: Record<string, string>): Promise<Response> {
     .map((k) => `${enc(k)}=${enc(params[k]!)}`)
     .join('&');
   const signature = createHmac('sha1', 'sim-alibaba-sk&').update(`POST&%2F&${enc(canonical)}`).digest('base64');
-  return fetch(`${sims.endpoints.alibaba}/?${canonical}&Signature=${enc(signature)}`, { method: 'POST' });
+  return fetch(`${ctx.sims.endpoints.alibaba}/?${canonical}&Signature=${enc(signature)}`, { method: 'POST' });
 }

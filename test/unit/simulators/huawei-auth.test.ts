@@ -1,10 +1,10 @@
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SimAdminClient } from '../../../simulators/admin-client';
+import { describe, expect, it } from 'vitest';
 import { attempt, globalClient, projectClient, send } from '../../../simulators/huawei/sdk-clients';
 import { formatSdkDate } from '../../../simulators/huawei/signing';
-import { defaultFixture, startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { defaultFixture } from '../../../simulators/runtime';
+import { useHuaweiSim } from './huawei-setup';
 
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 const OTHER_PROJECT_SAME_ACCOUNT = '1a2b3c4d5e6f40718293a4b5c6d7e8f9';
@@ -14,23 +14,16 @@ const OTHER_ACCOUNT = { accessKeyId: 'HWSIMAKOTHERACCOUNT2', secretAccessKey: 'h
 const NODE = 'd0000001-0000-4000-8000-000000000001';
 const RACK = 'a0000001-0000-4000-8000-000000000001';
 
-let sims: RunningSimulators;
-let admin: SimAdminClient;
-beforeAll(async () => {
-  sims = await startSimulators();
-  admin = new SimAdminClient(sims.endpoints.admin);
-});
-afterAll(async () => sims.close());
-beforeEach(() => sims.reset());
+const ctx = useHuaweiSim();
 
 /** Headers exactly as the official SDK signer computes them, for requests we then send (or tamper) by hand. */
 function sdkSignedHeaders(method: string, path: string, data?: unknown, extra: Record<string, string> = {}, secret = CRED.secretAccessKey) {
   const credential = new BasicCredentials().withAk(CRED.accessKeyId).withSk(secret).withProjectId(PROJECT);
   const request = {
-    endpoint: `${sims.endpoints.huawei}${path}`,
+    endpoint: `${ctx.sims.endpoints.huawei}${path}`,
     method,
     headers: { 'content-type': 'application/json', 'X-Project-Id': PROJECT, ...extra },
-    queryParams: Object.fromEntries(new URL(`${sims.endpoints.huawei}${path}`).searchParams),
+    queryParams: Object.fromEntries(new URL(`${ctx.sims.endpoints.huawei}${path}`).searchParams),
     data,
   };
   return AKSKSigner.sign(request as never, credential as never) as Record<string, string>;
@@ -38,26 +31,26 @@ function sdkSignedHeaders(method: string, path: string, data?: unknown, extra: R
 
 async function rawCall(method: string, path: string, headers: Record<string, string>, body?: string) {
   const { host: _host, ...rest } = headers;
-  const res = await fetch(`${sims.endpoints.huawei}${path}`, { method, headers: rest, body });
+  const res = await fetch(`${ctx.sims.endpoints.huawei}${path}`, { method, headers: rest, body });
   return { status: res.status, requestId: res.headers.get('x-request-id'), body: (await res.json()) as Record<string, unknown> };
 }
 
 describe('Huawei signature verification (SDK-HMAC-SHA256)', () => {
   it('accepts requests signed by the official SDK, project-scoped and global', async () => {
-    const ds = await send(projectClient(sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE });
+    const ds = await send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE });
     expect(ds).toMatchObject({ id: NODE, status: 'RUNNING', charging_mode: 'POST_PAID' });
-    const q = await send(globalClient(sims.endpoints.huawei, CRED, DOMAIN), 'POST', '/v2/orders/suscriptions/resources/query', {}, { resource_ids: [RACK] });
+    const q = await send(globalClient(ctx.sims.endpoints.huawei, CRED, DOMAIN), 'POST', '/v2/orders/suscriptions/resources/query', {}, { resource_ids: [RACK] });
     expect(q.total_count).toBe(3);
   });
 
   it('rejects a wrong secret key with APIGW.0301 401 and a request ID', async () => {
-    const r = await attempt(send(projectClient(sims.endpoints.huawei, { ...CRED, secretAccessKey: 'not-the-secret' }, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
+    const r = await attempt(send(projectClient(ctx.sims.endpoints.huawei, { ...CRED, secretAccessKey: 'not-the-secret' }, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
     expect(r).toMatchObject({ ok: false, error: { httpStatusCode: 401, errorCode: 'APIGW.0301', errorMsg: expect.stringContaining('verify aksk signature fail') } });
     expect(r.ok ? '' : r.error.requestId).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('rejects an unknown access key', async () => {
-    const r = await attempt(send(projectClient(sims.endpoints.huawei, { ...CRED, accessKeyId: 'UNKNOWNAK00000000000' }, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
+    const r = await attempt(send(projectClient(ctx.sims.endpoints.huawei, { ...CRED, accessKeyId: 'UNKNOWNAK00000000000' }, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
     expect(r).toMatchObject({ ok: false, error: { httpStatusCode: 401, errorCode: 'APIGW.0301', errorMsg: expect.stringContaining('ak not exist') } });
   });
 
@@ -66,7 +59,7 @@ describe('Huawei signature verification (SDK-HMAC-SHA256)', () => {
     const data = { resource_ids: [RACK] };
     const globalHeaders = (() => {
       const credential = new BasicCredentials().withAk(CRED.accessKeyId).withSk(CRED.secretAccessKey);
-      return AKSKSigner.sign({ endpoint: `${sims.endpoints.huawei}${path}`, method: 'POST', headers: { 'content-type': 'application/json', 'X-Domain-Id': DOMAIN }, queryParams: {}, data } as never, credential as never) as Record<string, string>;
+      return AKSKSigner.sign({ endpoint: `${ctx.sims.endpoints.huawei}${path}`, method: 'POST', headers: { 'content-type': 'application/json', 'X-Domain-Id': DOMAIN }, queryParams: {}, data } as never, credential as never) as Record<string, string>;
     })();
     expect((await rawCall('POST', path, globalHeaders, JSON.stringify(data))).status).toBe(200);
     const tamperedBody = await rawCall('POST', path, globalHeaders, JSON.stringify({ resource_ids: ['d0000002-0000-4000-8000-000000000002'] }));
@@ -92,30 +85,30 @@ describe('Huawei signature verification (SDK-HMAC-SHA256)', () => {
     expect((await rawCall('GET', get, recent)).status).toBe(200);
     const future = sdkSignedHeaders('GET', get, undefined, { 'X-Sdk-Date': formatSdkDate(Date.now() + 16 * 60_000) });
     expect((await rawCall('GET', get, future)).status).toBe(401);
-    const unsigned = await fetch(`${sims.endpoints.huawei}${get}`);
+    const unsigned = await fetch(`${ctx.sims.endpoints.huawei}${get}`);
     expect(unsigned.status).toBe(401);
   });
 
   it('checks the credential scope: X-Project-Id against the path and the AK, X-Domain-Id against the AK', async () => {
     // A project of the same account, but not the path's project.
-    const wrongPath = await attempt(send(projectClient(sims.endpoints.huawei, CRED, OTHER_PROJECT_SAME_ACCOUNT), 'GET', `/v1/${PROJECT}/dev-servers/{id}`, { id: NODE }));
+    const wrongPath = await attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, OTHER_PROJECT_SAME_ACCOUNT), 'GET', `/v1/${PROJECT}/dev-servers/{id}`, { id: NODE }));
     expect(wrongPath).toMatchObject({ ok: false, error: { httpStatusCode: 403, errorCode: 'APIGW.0302' } });
     // Another account's AK on this project.
-    const otherAccount = await attempt(send(projectClient(sims.endpoints.huawei, OTHER_ACCOUNT, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
+    const otherAccount = await attempt(send(projectClient(ctx.sims.endpoints.huawei, OTHER_ACCOUNT, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
     expect(otherAccount).toMatchObject({ ok: false, error: { httpStatusCode: 401, errorCode: 'APIGW.0301' } });
     // The Billing Center needs the AK's own domain.
-    const wrongDomain = await attempt(send(globalClient(sims.endpoints.huawei, CRED, '2d4f6a8c0e1b43579bdf13579bdf1357'), 'POST', '/v2/orders/suscriptions/resources/query', {}, {}));
+    const wrongDomain = await attempt(send(globalClient(ctx.sims.endpoints.huawei, CRED, '2d4f6a8c0e1b43579bdf13579bdf1357'), 'POST', '/v2/orders/suscriptions/resources/query', {}, {}));
     expect(wrongDomain).toMatchObject({ ok: false, error: { httpStatusCode: 401, errorCode: 'APIGW.0301' } });
     // A project-scoped credential on the global service is refused too.
-    const projectOnBss = await attempt(send(projectClient(sims.endpoints.huawei, CRED, PROJECT), 'POST', '/v2/orders/suscriptions/resources/query', {}, {}));
+    const projectOnBss = await attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'POST', '/v2/orders/suscriptions/resources/query', {}, {}));
     expect(projectOnBss).toMatchObject({ ok: false, error: { httpStatusCode: 401, errorCode: 'APIGW.0301' } });
     // The project of the same account with no resources: authenticated, but nothing is there.
-    const emptyProject = await attempt(send(projectClient(sims.endpoints.huawei, CRED, OTHER_PROJECT_SAME_ACCOUNT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
+    const emptyProject = await attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, OTHER_PROJECT_SAME_ACCOUNT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
     expect(emptyProject).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'ModelArts.6309' } });
   });
 
   it('answers an unknown API with APIGW.0101 404', async () => {
-    const r = await attempt(send(projectClient(sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1/{project_id}/no-such-api'));
+    const r = await attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1/{project_id}/no-such-api'));
     expect(r).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'APIGW.0101' } });
   });
 
@@ -133,13 +126,13 @@ describe('Huawei signature verification (SDK-HMAC-SHA256)', () => {
 
 describe('Huawei throttling', () => {
   it('answers APIGW.0308 429 once the bucket is empty, in the gateway error shape', async () => {
-    await admin.setThrottle('huawei', { rps: 0.001, burst: 2 });
-    const client = projectClient(sims.endpoints.huawei, CRED, PROJECT);
+    await ctx.admin.setThrottle('huawei', { rps: 0.001, burst: 2 });
+    const client = projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT);
     const results = [];
     for (let i = 0; i < 3; i++) results.push(await attempt(send(client, 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE })));
     expect(results.slice(0, 2).every((r) => r.ok)).toBe(true);
     expect(results[2]).toMatchObject({ ok: false, error: { httpStatusCode: 429, errorCode: 'APIGW.0308', errorMsg: expect.stringContaining('throttling threshold') } });
-    const calls = await admin.calls({ provider: 'huawei', action: 'ShowDevServer' });
+    const calls = await ctx.admin.calls({ provider: 'huawei', action: 'ShowDevServer' });
     expect(calls.map((c) => c.httpStatus)).toEqual([200, 200, 429]);
   });
 

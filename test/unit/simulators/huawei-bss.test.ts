@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SimAdminClient } from '../../../simulators/admin-client';
+import { describe, expect, it, vi } from 'vitest';
 import type { HuaweiFixture } from '../../../simulators/huawei/fixture';
 import { attempt, globalClient, projectClient, send } from '../../../simulators/huawei/sdk-clients';
-import { defaultFixture, startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { defaultFixture } from '../../../simulators/runtime';
+import { useHuaweiSim } from './huawei-setup';
 
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 const DOMAIN = '7c1e9a2b3d4f4e5a8b6c0d1e2f3a4b5c';
@@ -24,27 +24,20 @@ interface HuaweiState {
   billing: { resources: BillingRow[]; closedResourceIds: string[] };
 }
 
-let sims: RunningSimulators;
-let admin: SimAdminClient;
-beforeAll(async () => {
-  sims = await startSimulators();
-  admin = new SimAdminClient(sims.endpoints.admin);
-});
-afterAll(async () => sims.close());
-beforeEach(() => sims.reset());
+const ctx = useHuaweiSim();
 
-const bss = () => globalClient(sims.endpoints.huawei, CRED, DOMAIN);
+const bss = () => globalClient(ctx.sims.endpoints.huawei, CRED, DOMAIN);
 const query = (body: unknown) => attempt(send<{ total_count: number; data: BillingRow[] }>(bss(), 'POST', '/v2/orders/suscriptions/resources/query', {}, body));
 const unsubscribe = (ids: unknown, extra: Record<string, unknown> = {}) =>
   attempt(send<{ order_ids: string[] }>(bss(), 'POST', '/v2/orders/subscriptions/resources/unsubscribe', {}, { resource_ids: ids, unsubscribe_type: 1, unsubscribe_reason_type: 5, unsubscribe_reason: 'released by the orchestrator', ...extra }));
 const release = (ids: unknown) => attempt(send<{ order_ids: string[] }>(bss(), 'POST', '/v2/orders/subscriptions/resources/release', {}, { resource_ids: ids }));
-const state = async () => (await admin.state<{ huawei: HuaweiState }>()).huawei;
-const showDevServer = (n: string) => attempt(send(projectClient(sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: n }));
+const state = async () => (await ctx.admin.state<{ huawei: HuaweiState }>()).huawei;
+const showDevServer = (n: string) => attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: n }));
 const withFixture = (change: (h: HuaweiFixture) => void) => {
   const fixture = defaultFixture();
   const huawei = structuredClone(fixture.huawei) as HuaweiFixture;
   change(huawei);
-  sims.reset({ ...fixture, huawei });
+  ctx.sims.reset({ ...fixture, huawei });
 };
 const gone = async (n: string) =>
   vi.waitFor(async () => expect(await showDevServer(n)).toMatchObject({ ok: false, error: { httpStatusCode: 404 } }), { timeout: 5000, interval: 50 });
@@ -127,7 +120,7 @@ describe('BSS unsubscribe', () => {
     expect(await unsubscribe([])).toMatchObject({ ok: false, error: { errorCode: 'CBC.0100' } });
     expect(await unsubscribe([node(2)], { unsubscribe_type: 3 })).toMatchObject({ ok: false, error: { errorCode: 'CBC.0100' } });
     expect(await unsubscribe([node(2)], { unsubscribe_reason_type: 9 })).toMatchObject({ ok: false, error: { errorCode: 'CBC.0100' } });
-    const calls = await admin.calls({ provider: 'huawei', action: 'UnsubscribeResources' });
+    const calls = await ctx.admin.calls({ provider: 'huawei', action: 'UnsubscribeResources' });
     expect(calls.every((c) => c.httpStatus === 400)).toBe(true);
   });
 
@@ -157,7 +150,7 @@ describe('BSS and DCC hosts', () => {
 
   it('unsubscribes an empty host: released, then gone', async () => {
     expect(await unsubscribe([host(1)])).toMatchObject({ ok: true });
-    const show = () => attempt(send(projectClient(sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}', { id: host(1) }));
+    const show = () => attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}', { id: host(1) }));
     await vi.waitFor(async () => expect(await show()).toMatchObject({ ok: true, value: { dedicated_host: { state: 'released' } } }), { timeout: 5000, interval: 50 });
     await vi.waitFor(async () => expect(await show()).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'DEH.0404' } }), { timeout: 5000, interval: 50 });
   });

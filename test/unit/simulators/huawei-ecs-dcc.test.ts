@@ -4,12 +4,10 @@ import {
   ServerId,
   ShowJobRequest,
   ShowServerRequest,
-  type EcsClient,
 } from '@huaweicloud/huaweicloud-sdk-ecs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SimAdminClient } from '../../../simulators/admin-client';
-import { attempt, ecsClient, projectClient, send } from '../../../simulators/huawei/sdk-clients';
-import { startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { describe, expect, it, vi } from 'vitest';
+import { attempt, projectClient, send } from '../../../simulators/huawei/sdk-clients';
+import { useHuaweiSim } from './huawei-setup';
 
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 const CRED = { accessKeyId: 'HWSIMAKDEFAULT000001', secretAccessKey: 'hwsim-secret-default-not-a-real-key-0001' };
@@ -23,24 +21,15 @@ const snap = (n: number) => id('5', n);
 interface SubJob { status: string; entities: { server_id: string }; job_type: string; error_code: string | null; fail_reason: string | null }
 interface Job { job_id: string; job_type: string; status: string; begin_time: string; end_time: string | null; entities: { sub_jobs_total: number; sub_jobs: SubJob[] } }
 
-let sims: RunningSimulators;
-let admin: SimAdminClient;
-let ecs: EcsClient;
-beforeAll(async () => {
-  sims = await startSimulators();
-  admin = new SimAdminClient(sims.endpoints.admin);
-  ecs = ecsClient(sims.endpoints.huawei, CRED, PROJECT);
-});
-afterAll(async () => sims.close());
-beforeEach(() => sims.reset());
+const ctx = useHuaweiSim();
 
-const hc = () => projectClient(sims.endpoints.huawei, CRED, PROJECT);
+const hc = () => projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT);
 const deleteServers = (ids: string[], deleteVolume = false) =>
-  attempt(ecs.deleteServers(new DeleteServersRequest().withBody(new DeleteServersRequestBody().withServers(ids.map((i) => new ServerId().withId(i))).withDeleteVolume(deleteVolume).withDeletePublicip(false))));
-const showJob = async (jobId: string) => (await ecs.showJob(new ShowJobRequest().withJobId(jobId))) as unknown as Job;
-const showServer = (serverId: string) => attempt(ecs.showServer(new ShowServerRequest().withServerId(serverId)));
+  attempt(ctx.ecs.deleteServers(new DeleteServersRequest().withBody(new DeleteServersRequestBody().withServers(ids.map((i) => new ServerId().withId(i))).withDeleteVolume(deleteVolume).withDeletePublicip(false))));
+const showJob = async (jobId: string) => (await ctx.ecs.showJob(new ShowJobRequest().withJobId(jobId))) as unknown as Job;
+const showServer = (serverId: string) => attempt(ctx.ecs.showServer(new ShowServerRequest().withServerId(serverId)));
 const hostServers = async (hostId: string) => (await send<{ servers: { id: string }[] }>(hc(), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}/servers', { id: hostId })).servers.map((s) => s.id);
-const volumeIds = async () => new Set((await admin.state<{ huawei: { volumes: { id: string }[] } }>()).huawei.volumes.map((v) => v.id));
+const volumeIds = async () => new Set((await ctx.admin.state<{ huawei: { volumes: { id: string }[] } }>()).huawei.volumes.map((v) => v.id));
 async function finishedJob(jobId: string): Promise<Job> {
   let job: Job | undefined;
   await vi.waitFor(async () => {
@@ -131,7 +120,7 @@ describe('ECS delete + jobs', () => {
 
   it('logs DeleteServers with the server IDs joined by "," as target', async () => {
     await deleteServers([vm(1), vm(2)]);
-    const calls = await admin.calls({ provider: 'huawei', action: 'DeleteServers' });
+    const calls = await ctx.admin.calls({ provider: 'huawei', action: 'DeleteServers' });
     expect(calls).toMatchObject([{ target: `${vm(1)},${vm(2)}`, httpStatus: 200, method: 'POST', path: `/v1/${PROJECT}/cloudservers/delete` }]);
   });
 });
@@ -147,7 +136,7 @@ describe('EVS cleanup of retained disks', () => {
     expect(await attempt(send(hc(), 'DELETE', '/v2/{project_id}/cloudsnapshots/{id}', { id: snap(2) }))).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'EVS.5404' } });
     const del = await send<{ job_id: string }>(hc(), 'DELETE', '/v2/{project_id}/cloudvolumes/{id}', { id: vol(12) });
     await finishedJob(del.job_id);
-    const left = await admin.state<{ huawei: { volumes: { id: string }[]; snapshots: { id: string }[] } }>();
+    const left = await ctx.admin.state<{ huawei: { volumes: { id: string }[]; snapshots: { id: string }[] } }>();
     expect(left.huawei.volumes.some((v) => v.id === vol(12))).toBe(false);
     expect(left.huawei.snapshots.some((s) => s.id === snap(1))).toBe(false);
   });

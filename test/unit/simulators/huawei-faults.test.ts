@@ -1,8 +1,7 @@
-import { DeleteServersRequest, DeleteServersRequestBody, ServerId, ShowJobRequest, type EcsClient } from '@huaweicloud/huaweicloud-sdk-ecs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SimAdminClient } from '../../../simulators/admin-client';
-import { attempt, ecsClient, globalClient, projectClient, send } from '../../../simulators/huawei/sdk-clients';
-import { startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { DeleteServersRequest, DeleteServersRequestBody, ServerId, ShowJobRequest } from '@huaweicloud/huaweicloud-sdk-ecs';
+import { describe, expect, it, vi } from 'vitest';
+import { attempt, globalClient, projectClient, send } from '../../../simulators/huawei/sdk-clients';
+import { useHuaweiSim } from './huawei-setup';
 
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 const DOMAIN = '7c1e9a2b3d4f4e5a8b6c0d1e2f3a4b5c';
@@ -13,52 +12,43 @@ const vm = (n: number) => id('9', n);
 
 interface Job { status: string; entities: { sub_jobs: { status: string; entities: { server_id: string }; error_code: string | null; fail_reason: string | null }[] } }
 
-let sims: RunningSimulators;
-let admin: SimAdminClient;
-let ecs: EcsClient;
-beforeAll(async () => {
-  sims = await startSimulators();
-  admin = new SimAdminClient(sims.endpoints.admin);
-  ecs = ecsClient(sims.endpoints.huawei, CRED, PROJECT);
-});
-afterAll(async () => sims.close());
-beforeEach(() => sims.reset());
+const ctx = useHuaweiSim();
 
-const hc = () => projectClient(sims.endpoints.huawei, CRED, PROJECT);
+const hc = () => projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT);
 const showDevServer = (n: string) => attempt(send(hc(), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: n }));
 const deleteDevServer = (n: string) => attempt(send(hc(), 'DELETE', '/v1/{project_id}/dev-servers/{id}', { id: n }));
 const deleteServers = async (ids: string[]) =>
-  (await ecs.deleteServers(new DeleteServersRequest().withBody(new DeleteServersRequestBody().withServers(ids.map((i) => new ServerId().withId(i)))))) as unknown as { job_id: string };
-const showJob = async (jobId: string) => (await ecs.showJob(new ShowJobRequest().withJobId(jobId))) as unknown as Job;
+  (await ctx.ecs.deleteServers(new DeleteServersRequest().withBody(new DeleteServersRequestBody().withServers(ids.map((i) => new ServerId().withId(i)))))) as unknown as { job_id: string };
+const showJob = async (jobId: string) => (await ctx.ecs.showJob(new ShowJobRequest().withJobId(jobId))) as unknown as Job;
 
 describe('Huawei fault injection', () => {
   it('error: answers the injected code with its catalogue status and the service error shape', async () => {
-    await admin.injectFault({ provider: 'huawei', action: 'UnsubscribeResources', error: { code: 'CBC.99003651' }, times: 1 });
-    const bss = globalClient(sims.endpoints.huawei, CRED, DOMAIN);
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'UnsubscribeResources', error: { code: 'CBC.99003651' }, times: 1 });
+    const bss = globalClient(ctx.sims.endpoints.huawei, CRED, DOMAIN);
     const body = { resource_ids: [node(2)], unsubscribe_type: 1 };
     const first = await attempt(send(bss, 'POST', '/v2/orders/subscriptions/resources/unsubscribe', {}, body));
     expect(first).toMatchObject({ ok: false, error: { httpStatusCode: 400, errorCode: 'CBC.99003651' } });
     // The fault is spent: the retry goes through.
     expect(await attempt(send(bss, 'POST', '/v2/orders/subscriptions/resources/unsubscribe', {}, body))).toMatchObject({ ok: true });
-    const calls = await admin.calls({ provider: 'huawei', action: 'UnsubscribeResources' });
+    const calls = await ctx.admin.calls({ provider: 'huawei', action: 'UnsubscribeResources' });
     expect(calls).toMatchObject([{ target: node(2), errorCode: 'CBC.99003651', injected: true }, { target: node(2), httpStatus: 200 }]);
   });
 
   it('error: a 5xx fault surfaces as a server error', async () => {
-    await admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', target: node(1), error: { code: 'ModelArts.0001' } });
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', target: node(1), error: { code: 'ModelArts.0001' } });
     expect(await deleteDevServer(node(1))).toMatchObject({ ok: false, error: { httpStatusCode: 500, errorCode: 'ModelArts.0001' } });
     expect(await showDevServer(node(1))).toMatchObject({ ok: true, value: { status: 'RUNNING' } });
   });
 
   it('latency: the answer comes late but unchanged', async () => {
-    await admin.injectFault({ provider: 'huawei', action: 'ShowDevServer', latencyMs: 300 });
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'ShowDevServer', latencyMs: 300 });
     const start = Date.now();
     expect(await showDevServer(node(1))).toMatchObject({ ok: true, value: { id: node(1) } });
     expect(Date.now() - start).toBeGreaterThanOrEqual(280);
   });
 
   it('dropped response: the delete is applied and the client gets no answer', async () => {
-    await admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', target: node(1), dropResponse: true, times: 1 });
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', target: node(1), dropResponse: true, times: 1 });
     const r = await deleteDevServer(node(1));
     expect(r.ok).toBe(false);
     expect(r.ok ? 0 : r.error.httpStatusCode).toBeUndefined();
@@ -67,16 +57,16 @@ describe('Huawei fault injection', () => {
   });
 
   it('stuck: a node held by a stuck fault stays DELETING until the fault is removed', async () => {
-    const fault = await admin.injectFault({ provider: 'huawei', target: node(1), stuck: true });
+    const fault = await ctx.admin.injectFault({ provider: 'huawei', target: node(1), stuck: true });
     await deleteDevServer(node(1));
     await new Promise((r) => setTimeout(r, 700));
     expect(await showDevServer(node(1))).toMatchObject({ ok: true, value: { status: 'DELETING' } });
-    await admin.removeFault(fault.id);
+    await ctx.admin.removeFault(fault.id);
     await vi.waitFor(async () => expect(await showDevServer(node(1))).toMatchObject({ ok: false, error: { httpStatusCode: 404 } }), { timeout: 5000, interval: 50 });
   });
 
   it('a DeleteServer fault on one VM fails that VM\'s sub-job only', async () => {
-    await admin.injectFault({ provider: 'huawei', action: 'DeleteServer', target: vm(2), error: { code: 'Ecs.0000', message: 'Injected failure for this server.' } });
+    await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteServer', target: vm(2), error: { code: 'Ecs.0000', message: 'Injected failure for this server.' } });
     const { job_id } = await deleteServers([vm(1), vm(2)]);
     let job: Job | undefined;
     await vi.waitFor(async () => {
@@ -89,7 +79,7 @@ describe('Huawei fault injection', () => {
   });
 
   it('a stuck fault on a VM holds its sub-job RUNNING', async () => {
-    await admin.injectFault({ provider: 'huawei', target: vm(2), stuck: true });
+    await ctx.admin.injectFault({ provider: 'huawei', target: vm(2), stuck: true });
     const { job_id } = await deleteServers([vm(1), vm(2)]);
     await new Promise((r) => setTimeout(r, 700));
     const job = await showJob(job_id);
@@ -100,7 +90,7 @@ describe('Huawei fault injection', () => {
   it('the call log records action, target, status, error code and request ID of every call', async () => {
     await showDevServer(node(1));
     await showDevServer('missing');
-    const calls = await admin.calls({ provider: 'huawei' });
+    const calls = await ctx.admin.calls({ provider: 'huawei' });
     expect(calls).toMatchObject([
       { action: 'ShowDevServer', target: node(1), httpStatus: 200, method: 'GET', path: `/v1/${PROJECT}/dev-servers/${node(1)}` },
       { action: 'ShowDevServer', target: 'missing', httpStatus: 404, errorCode: 'ModelArts.6309' },

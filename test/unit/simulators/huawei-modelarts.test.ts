@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SimAdminClient } from '../../../simulators/admin-client';
+import { describe, expect, it, vi } from 'vitest';
 import type { HuaweiFixture } from '../../../simulators/huawei/fixture';
 import { attempt, projectClient, send } from '../../../simulators/huawei/sdk-clients';
-import { defaultFixture, startSimulators, type RunningSimulators } from '../../../simulators/runtime';
+import { defaultFixture } from '../../../simulators/runtime';
+import { useHuaweiSim } from './huawei-setup';
 
 const PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 const CRED = { accessKeyId: 'HWSIMAKDEFAULT000001', secretAccessKey: 'hwsim-secret-default-not-a-real-key-0001' };
@@ -21,21 +21,14 @@ interface HuaweiState {
   billing: { resources: { resource_id: string }[]; closedResourceIds: string[] };
 }
 
-let sims: RunningSimulators;
-let admin: SimAdminClient;
-beforeAll(async () => {
-  sims = await startSimulators();
-  admin = new SimAdminClient(sims.endpoints.admin);
-});
-afterAll(async () => sims.close());
-beforeEach(() => sims.reset());
+const ctx = useHuaweiSim();
 
-const client = () => projectClient(sims.endpoints.huawei, CRED, PROJECT);
+const client = () => projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT);
 const showDevServer = (n: string) => attempt(send(client(), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: n }));
 const deleteDevServer = (n: string) => attempt(send(client(), 'DELETE', '/v1/{project_id}/dev-servers/{id}', { id: n }));
 const showSupernode = (n: string) => attempt(send(client(), 'GET', '/v1/{project_id}/dev-servers/hyperinstance/{id}', { id: n }));
 const deleteSupernode = (n: string) => attempt(send(client(), 'DELETE', '/v1/{project_id}/dev-servers/hyperinstance/{id}', { id: n }));
-const state = async () => (await admin.state<{ huawei: HuaweiState }>()).huawei;
+const state = async () => (await ctx.admin.state<{ huawei: HuaweiState }>()).huawei;
 const volumeIds = async () => new Set((await state()).volumes.map((v) => v.id));
 
 /** Wait until the node answers 404 (DELETING → DELETED → gone). */
@@ -106,7 +99,7 @@ describe('ModelArts DevServer', () => {
   it('honours the fixture timing', async () => {
     const fixture = defaultFixture();
     const huawei = fixture.huawei as HuaweiFixture;
-    sims.reset({ ...fixture, huawei: { ...huawei, timing: { deleteMs: 60_000 } } });
+    ctx.sims.reset({ ...fixture, huawei: { ...huawei, timing: { deleteMs: 60_000 } } });
     await deleteDevServer(node(1));
     await new Promise((r) => setTimeout(r, 400));
     expect(await showDevServer(node(1))).toMatchObject({ ok: true, value: { status: 'DELETING' } });
@@ -132,7 +125,7 @@ describe('ModelArts supernode (hyperinstance)', () => {
     const fixture = defaultFixture();
     const huawei = structuredClone(fixture.huawei) as HuaweiFixture;
     huawei.hyperinstances!.find((h) => h.id === SUPERNODE_PREPAID)!.status = 'ERROR';
-    sims.reset({ ...fixture, huawei });
+    ctx.sims.reset({ ...fixture, huawei });
     expect(await deleteSupernode(SUPERNODE_PREPAID)).toMatchObject({ ok: true, value: { status: 'TERMINATING' } });
     await vi.waitFor(async () => expect(await showSupernode(SUPERNODE_PREPAID)).toMatchObject({ ok: false, error: { httpStatusCode: 404 } }), { timeout: 5000, interval: 50 });
     const vols = await volumeIds();
