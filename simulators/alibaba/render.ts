@@ -64,37 +64,21 @@ export function renderInstance(i: InstanceState): Record<string, unknown> {
   };
 }
 
+/** The fields DescribeInstanceAttribute shares, as they are, with a DescribeInstances element. */
+const ATTRIBUTE_FIELDS = [
+  'InstanceId', 'InstanceName', 'Description', 'HostName', 'RegionId', 'ZoneId', 'Status', 'InstanceType', 'Cpu', 'Memory',
+  'ImageId', 'InstanceChargeType', 'InternetChargeType', 'InternetMaxBandwidthIn', 'InternetMaxBandwidthOut', 'CreationTime',
+  'ExpiredTime', 'StoppedMode', 'InstanceNetworkType', 'SerialNumber', 'SecurityGroupIds', 'PublicIpAddress', 'InnerIpAddress',
+  'EipAddress', 'VpcAttributes',
+] as const;
+
 /** DescribeInstanceAttribute's body (it has neither tags nor deletion protection, and locks without a message). */
 export function renderInstanceAttribute(i: InstanceState): Record<string, unknown> {
   const full = renderInstance(i);
   return {
-    InstanceId: i.id,
-    InstanceName: i.name,
-    Description: i.description,
-    HostName: i.id,
-    RegionId: i.region,
-    ZoneId: i.zone,
-    Status: i.status,
-    InstanceType: i.instanceType,
-    Cpu: i.cpu,
-    Memory: i.memoryMb,
-    ImageId: i.imageId,
-    InstanceChargeType: i.chargeType,
-    InternetChargeType: 'PayByTraffic',
-    InternetMaxBandwidthIn: 100,
-    InternetMaxBandwidthOut: 0,
-    CreationTime: isoMinute(i.createdAt),
-    ExpiredTime: expiredTime(i),
-    StoppedMode: i.stoppedMode,
+    ...Object.fromEntries(ATTRIBUTE_FIELDS.map((k) => [k, full[k]])),
     IoOptimized: 'optimized',
-    InstanceNetworkType: 'vpc',
-    SerialNumber: full.SerialNumber,
     OperationLocks: { LockReason: i.locks.map((l) => ({ LockReason: l.reason })) },
-    SecurityGroupIds: full.SecurityGroupIds,
-    PublicIpAddress: full.PublicIpAddress,
-    InnerIpAddress: full.InnerIpAddress,
-    EipAddress: full.EipAddress,
-    VpcAttributes: full.VpcAttributes,
   };
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { simFail } from '../core/types';
 import { huaweiError } from './errors';
 import type { Host, Server } from './fixture';
+import { serverBase } from './ecs';
 import { action, params } from './routing';
 import type { HuaweiState } from './state';
 
@@ -22,17 +23,7 @@ export function dccRoutes(app: FastifyInstance, state: HuaweiState): void {
     return h;
   };
 
-  const vmView = (s: Server) => ({
-    id: s.id,
-    name: s.name,
-    status: s.status,
-    flavor: s.flavor,
-    metadata: s.metadata,
-    created: s.created,
-    updated: s.updated,
-    tenant_id: state.projectId,
-    addresses: {},
-  });
+  const vmView = (s: Server) => ({ ...serverBase(s, state.projectId), addresses: {} });
 
   app.get('/v1.0/:project_id/dedicated-hosts/:host_id', action('ShowDedicatedHost'), async (req) => {
     const { project_id, host_id } = params(req);

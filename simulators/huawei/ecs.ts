@@ -10,6 +10,11 @@ import { hexId, nowIso, type HuaweiState, type Job, type SubJob } from './state'
 const fail = (e: SimError): never => simFail(e.httpStatus, e.code, e.message);
 const MAX_SERVERS_PER_DELETE = 1000;
 
+/** The fields every ECS server view shares (ShowServer, and the servers on a dedicated host). */
+export function serverBase(s: Server, projectId: string) {
+  return { id: s.id, name: s.name, status: s.status, flavor: s.flavor, metadata: s.metadata, created: s.created, updated: s.updated, tenant_id: projectId };
+}
+
 /** Why ECS itself cannot delete this server, or null when it can (pay-per-use, not managed by another service). */
 export function ecsDeleteRefusal(server: Server): string | null {
   if (server.metadata.charging_mode === '1') {
@@ -61,14 +66,7 @@ export function ecsRoutes(app: FastifyInstance, state: HuaweiState, faults: Faul
 
   const serverView = (s: Server) => ({
     server: {
-      id: s.id,
-      name: s.name,
-      status: s.status,
-      flavor: s.flavor,
-      metadata: s.metadata,
-      created: s.created,
-      updated: s.updated,
-      tenant_id: state.projectId,
+      ...serverBase(s, state.projectId),
       'OS-EXT-STS:task_state': deleting.has(s.id) ? 'deleting' : null,
       'OS-EXT-SRV-ATTR:host': s.sim?.hostId ?? null,
       'os-extended-volumes:volumes_attached': state.volumesOf(s.id).map((v) => ({
