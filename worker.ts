@@ -1,9 +1,11 @@
 // The worker process: `npm run worker` (and `npm start`). Connects through Temporal's environment
-// configuration, builds the provider adapters from the configuration, and runs until SIGINT/SIGTERM.
-// Run more processes with the same settings to scale out.
+// configuration, checks that the namespace has the project's search attributes, builds the provider adapters
+// from the configuration, and runs until SIGINT/SIGTERM. If one of its workers fails, the others are shut down
+// and the process exits non-zero with that worker's error. Run more processes with the same settings to scale out.
 import { NativeConnection } from '@temporalio/worker';
-import { temporalConnectConfig } from './client/connection';
-import { TASK_QUEUE, providerTaskQueue } from './common/temporal';
+import { releaseTaskQueue, temporalConnectConfig } from './client/connection';
+import { assertSearchAttributes } from './client/search-attributes';
+import { providerTaskQueue } from './common/temporal';
 import { PROVIDERS } from './domain/resource';
 import { loadConfig } from './providers/config';
 import { createAdapters } from './providers/registry';
@@ -15,29 +17,45 @@ async function main() {
   const { adapters, unconfigured } = createAdapters(config);
   const { connectionOptions, namespace } = temporalConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
+  let failed = false;
   try {
-    const taskQueue = process.env.CLOUD_RELEASE_TASK_QUEUE || TASK_QUEUE;
+    await assertSearchAttributes(connection, namespace, (m) => console.warn(`worker: ${m}`));
+    const taskQueue = releaseTaskQueue();
     const workers = await createWorkers({
       connection,
       namespace,
       taskQueue,
       deps: { adapters },
-      rateLimits: { alibaba: config.alibaba.rateLimit.requestsPerSecond, baidu: config.baidu.rateLimit.requestsPerSecond, huawei: config.huawei.rateLimit.requestsPerSecond },
+      rateLimits: {
+        alibaba: config.alibaba.rateLimit.requestsPerSecond,
+        baidu: config.baidu.rateLimit.requestsPerSecond,
+        huawei: config.huawei.rateLimit.requestsPerSecond,
+      },
       // A bundle built ahead (`npm run build:workflows`) starts the worker in a second or two instead of bundling.
       workflowBundle: process.env.CLOUD_RELEASE_WORKFLOW_BUNDLE ? { codePath: process.env.CLOUD_RELEASE_WORKFLOW_BUNDLE } : undefined,
     });
-    console.log(`worker: polling ${taskQueue} (+ ${PROVIDERS.map((p) => providerTaskQueue(taskQueue, p)).join(', ')}) on ${connectionOptions.address ?? 'localhost:7233'}, namespace ${namespace}`);
+    console.log(
+      `worker: polling ${taskQueue} (+ ${PROVIDERS.map((p) => providerTaskQueue(taskQueue, p)).join(', ')}) on ${connectionOptions.address ?? 'localhost:7233'}, namespace ${namespace}`,
+    );
     console.log(`worker: providers configured: ${Object.keys(adapters).join(', ') || 'none'}`);
     for (const line of unconfigured) console.log(`worker: not configured: ${line}`);
     await runWorkers(workers);
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
-    await connection.close();
+    // Every worker has stopped by now (createWorkers and runWorkers see to it). Should closing fail anyway, it must
+    // not hide the error that ended the workers.
+    await connection.close().catch((closeErr: unknown) => {
+      if (!failed) throw closeErr;
+      console.error(`worker: closing the connection also failed: ${closeErr instanceof Error ? closeErr.message : String(closeErr)}`);
+    });
   }
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
+  main().catch((err: unknown) => {
+    console.error(`worker: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });
 }

@@ -17,31 +17,102 @@ export interface WorkerSetup {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-/** One worker for the workflows, one per provider for its activities. Run them together; stop them together. */
+/**
+ * One worker for the workflows, one per provider for its activities. Run them together (`runWorkers`); stop
+ * them together. If any of them cannot be created, the ones created before it are shut down (so none keeps a
+ * hold on the connection) and the error that stopped the creation is thrown.
+ */
 export async function createWorkers({ connection, namespace, taskQueue = TASK_QUEUE, deps, rateLimits = {}, workflowBundle }: WorkerSetup): Promise<Worker[]> {
   const activities = createActivities(deps);
   const workflowSource = workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') };
-  const workers = [
-    await Worker.create({ connection, namespace, taskQueue, ...workflowSource, activities: { validateRequest: activities.validateRequest } }),
-  ];
-  for (const provider of PROVIDERS) {
+  const workers: Worker[] = [];
+  try {
     workers.push(
       await Worker.create({
         connection,
         namespace,
-        taskQueue: providerTaskQueue(taskQueue, provider),
-        activities,
-        maxTaskQueueActivitiesPerSecond: rateLimits[provider],
+        taskQueue,
+        ...workflowSource,
+        activities: { validateRequest: activities.validateRequest.bind(activities) },
       }),
     );
+    for (const provider of PROVIDERS) {
+      workers.push(
+        await Worker.create({
+          connection,
+          namespace,
+          taskQueue: providerTaskQueue(taskQueue, provider),
+          activities,
+          maxTaskQueueActivitiesPerSecond: rateLimits[provider],
+        }),
+      );
+    }
+  } catch (err) {
+    await disposeWorkers(workers);
+    throw err;
   }
   return workers;
 }
 
-/** Run until SIGINT/SIGTERM (the SDK's runtime shuts every worker down gracefully on those). */
-export async function runWorkers(workers: Worker[]): Promise<void> {
-  await Promise.all(workers.map((w) => w.run()));
+/** A worker of the set failed: its task queue, and its own error as `cause`. */
+export class WorkerFailedError extends Error {
+  override readonly name = 'WorkerFailedError';
+  constructor(
+    readonly taskQueue: string,
+    override readonly cause: unknown,
+    /** Failures of other workers of the set while they were being stopped (usually consequences of the first). */
+    readonly others: { taskQueue: string; error: unknown }[] = [],
+  ) {
+    super(
+      `the worker of task queue ${taskQueue} failed: ${messageOf(cause)}${others.length ? ` (then also: ${others.map((o) => `${o.taskQueue}: ${messageOf(o.error)}`).join('; ')})` : ''}`,
+    );
+  }
 }
+
+/**
+ * Run the workers until they stop: on SIGINT/SIGTERM (the SDK's runtime shuts every worker down gracefully),
+ * after `shutdown()` on them, or when one of them stops or fails, which shuts the others down too (a process
+ * whose workflow worker died must not keep polling the provider queues, nor the reverse). Resolves once every
+ * worker has stopped, so the connection can then be closed; rejects with a WorkerFailedError carrying the first
+ * failing worker's own error if any failed.
+ */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  const failures: { taskQueue: string; error: unknown }[] = [];
+  const stopOthers = () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  await Promise.all(
+    workers.map(async (w) => {
+      try {
+        await w.run();
+      } catch (error) {
+        failures.push({ taskQueue: w.options.taskQueue, error });
+      } finally {
+        stopOthers();
+      }
+    }),
+  );
+  const [first, ...others] = failures;
+  if (first) throw new WorkerFailedError(first.taskQueue, first.error, others);
+}
+
+/**
+ * Release workers that were created but never run: a created worker holds its connection (which refuses to
+ * close while it does) until it has run and shut down, so run each one and stop it at once.
+ */
+export async function disposeWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(
+    workers.map(async (w) => {
+      try {
+        if (w.getState() === 'INITIALIZED') await w.runUntil(Promise.resolve());
+      } catch {
+        // Already on the way out because of another error, which is the one to report.
+      }
+    }),
+  );
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Install the SDK runtime with a logger at `level` that leaves out the expected failures of polling

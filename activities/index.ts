@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { ValidRequest } from '../domain/request';
 import type {
   CallReceipt,
@@ -10,14 +11,18 @@ import type {
   ResourceStatus,
   VmDeleteJob,
 } from '../domain/resource';
-import type { ProviderAdapter } from '../providers/adapter';
-import { ActivityFailureType, translated } from './failures';
+import type { Observation, ObservedItem, ProviderAdapter } from '../providers/adapter';
+import { ActivityFailureType } from '../common/failure-types';
+import { translated } from './failures';
 import { validateReleaseRequest } from './validate-request';
 
 export interface ActivityDeps {
   /** One adapter per configured provider; a provider without one answers every call with a clear error. */
   adapters: Partial<Record<Provider, ProviderAdapter>>;
 }
+
+/** Polling: "not there yet" is the expected answer of most attempts, so it is BENIGN (not logged or counted as an error). */
+const notYet = (message: string) => ApplicationFailure.create({ message, type: ActivityFailureType.notYet, category: ApplicationFailureCategory.BENIGN });
 
 /**
  * The activities, built with their dependencies injected so that tests point them at the simulators.
@@ -55,13 +60,39 @@ export function createActivities({ adapters }: ActivityDeps) {
     /** Polls by failing until the instance is stopped; the retry policy sets the pace, the history stays small. */
     async awaitStopped(ref: ResourceRef): Promise<ResourceSnapshot> {
       const s = await translated(() => adapter(ref).inspect(ref));
-      if (s.status !== 'stopped') throw ApplicationFailure.retryable(`still ${s.rawStatus}`, ActivityFailureType.notYet);
+      if (s.status !== 'stopped') throw notYet(`still ${s.rawStatus}`);
       return s;
     },
 
+    /** Where the resource is on its way out (a read, retried): the release reads it right before its destructive call. */
+    async resourceStatus(ref: ResourceRef): Promise<ResourceStatus> {
+      return translated(() => adapter(ref).status(ref));
+    },
+
     /**
-     * The destructive call. Reads first: a resource already being deleted or gone means an earlier call was
-     * accepted (its answer lost), so no second call is made.
+     * The destructive call alone, one request: only this request can be "maybe made". The release reads the
+     * status in its own activity first, so a lost answer to that read is a plain retry.
+     */
+    async sendDestroy(ref: ResourceRef, action: ReleaseAction, options: DestroyOptions): Promise<CallReceipt> {
+      return translated(() => adapter(ref).destroy(ref, action, options), { destructive: true });
+    },
+
+    /**
+     * Read every item again for the final verification. Retried (BENIGN) while the provider is still removing
+     * something, up to `settleAttempts`; then what is observed is returned as it is.
+     */
+    async observeItems(ref: ResourceRef, items: ObservedItem[], settleAttempts: number): Promise<Observation[]> {
+      const seen = await translated(() => adapter(ref).observe(ref, items));
+      const settling = seen.filter((o) => o.state === 'deleting');
+      if (settling.length > 0 && Context.current().info.attempt < settleAttempts) {
+        throw notYet(`still being deleted: ${settling.map((o) => `${o.type} ${o.id}`).join(', ')}`);
+      }
+      return seen;
+    },
+
+    /**
+     * v1 executions only (workflows/v1): the pre-read and the destructive call in one attempt. A resource
+     * already being deleted or gone means an earlier call was accepted, so no second call is made.
      */
     async destroyResource(ref: ResourceRef, action: ReleaseAction, options: DestroyOptions): Promise<CallReceipt> {
       const a = adapter(ref);
@@ -82,7 +113,7 @@ export function createActivities({ adapters }: ActivityDeps) {
           details: [status],
         });
       }
-      throw ApplicationFailure.retryable(`still ${status.rawStatus}`, ActivityFailureType.notYet);
+      throw notYet(`still ${status.rawStatus}`);
     },
 
     async deleteDisk(ref: ResourceRef, diskId: string): Promise<CallReceipt> {
@@ -106,7 +137,7 @@ export function createActivities({ adapters }: ActivityDeps) {
       if (!a.vmDeleteJob) throw ApplicationFailure.nonRetryable(`${ref.kind} has no VM jobs`, ActivityFailureType.rejected);
       const job = await translated(() => a.vmDeleteJob!(ref, jobId));
       if (job.status === 'SUCCESS' || job.status === 'FAIL') return job;
-      throw ApplicationFailure.retryable(`job ${jobId} is ${job.status}`, ActivityFailureType.notYet);
+      throw notYet(`job ${jobId} is ${job.status}`);
     },
   };
 }

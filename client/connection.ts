@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { TASK_QUEUE } from '../common/temporal';
 
 /**
  * Connection settings from Temporal's environment configuration: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
@@ -15,4 +16,12 @@ export async function connectClient(): Promise<Client> {
   const { connectionOptions, namespace } = temporalConnectConfig();
   const connection = await Connection.connect(connectionOptions);
   return new Client({ connection, namespace });
+}
+
+/**
+ * The task queue of the release workflows for this deployment: CLOUD_RELEASE_TASK_QUEUE, else `cloud-release`.
+ * The worker polls it (and its per-provider queues); the clients and schedules start releases on it.
+ */
+export function releaseTaskQueue(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CLOUD_RELEASE_TASK_QUEUE?.trim() || TASK_QUEUE;
 }

@@ -1,27 +1,64 @@
 // Starting and steering releases from code. One release per resource: the workflow ID is the resource's,
 // a second start joins the running release, and a release that succeeded is not started again.
-import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { TASK_QUEUE } from '../common/temporal';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { releaseTaskQueue } from './connection';
 import { dryRunWorkflowId, releaseWorkflowId, type ReleaseRequest } from '../domain/request';
 import type { ReleaseReport } from '../domain/report';
 import type { ResourceRef } from '../domain/resource';
 import type { releaseResource } from '../workflows';
-import { approveOverrideUpdate, cancelReleaseUpdate, confirmBackupUpdate, progressQuery, type BackupConfirmation, type CancelRequest, type OverrideApproval, type Progress } from '../workflows/messages';
+import {
+  approveOverrideUpdate,
+  cancelReleaseUpdate,
+  confirmBackupUpdate,
+  progressQuery,
+  type BackupConfirmation,
+  type CancelRequest,
+  type OverrideApproval,
+  type Progress,
+} from '../workflows/messages';
 
 export type ReleaseHandle = WorkflowHandle<typeof releaseResource>;
 
 /**
  * Start a release, or join the one already running for this resource. A release that succeeded is not
- * started again (WorkflowExecutionAlreadyStartedError); one that ended without releasing can be.
+ * started again (WorkflowExecutionAlreadyStartedError); one that ended without releasing can be, and so can
+ * one whose last run under the resource's ID was only a dry run: a dry run never blocks a release.
  */
-export async function startRelease(client: Client, request: ReleaseRequest, taskQueue = TASK_QUEUE): Promise<WorkflowHandleWithFirstExecutionRunId<typeof releaseResource>> {
+export async function startRelease(
+  client: Client,
+  request: ReleaseRequest,
+  taskQueue = releaseTaskQueue(),
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof releaseResource>> {
+  const workflowId = request.dryRun ? dryRunWorkflowId(request) : releaseWorkflowId(request);
+  if (!request.dryRun && (await succeededBefore(client, workflowId))) {
+    throw new WorkflowExecutionAlreadyStartedError(`the release ${workflowId} already succeeded: it is not started again`, workflowId, 'releaseResource');
+  }
   return client.workflow.start<typeof releaseResource>('releaseResource', {
     taskQueue,
-    workflowId: request.dryRun ? dryRunWorkflowId(request) : releaseWorkflowId(request),
+    workflowId,
     args: [request],
     workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: request.dryRun ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
+    // Any finished run may be followed by a new one; the guard against repeating a success is above, and the
+    // workflow itself inspects first, so nothing is deleted twice whoever starts it.
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
+}
+
+/** The last run under this ID completed a real release (not a dry run, which completes too). */
+async function succeededBefore(client: Client, workflowId: string): Promise<boolean> {
+  const last = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
+  if (last?.status.name !== 'COMPLETED') return false;
+  const memo = (last.memo ?? {}) as { dryRun?: unknown; summary?: unknown };
+  // v1 runs have no dryRun flag in their memo, only the summary.
+  const dryRun = memo.dryRun === true || (typeof memo.summary === 'string' && memo.summary.startsWith('Dry run: '));
+  return !dryRun;
 }
 
 export function releaseHandle(client: Client, ref: Pick<ResourceRef, 'provider' | 'region' | 'resourceId'>): ReleaseHandle {

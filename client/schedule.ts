@@ -1,10 +1,10 @@
 // Scheduled decommission jobs: a Temporal Schedule that starts releaseResource. The Schedule names its runs
 // after itself, so each run hands over to the resource's canonical release (one release per resource).
 import type { Client, ScheduleSpec } from '@temporalio/client';
-import { TASK_QUEUE } from '../common/temporal';
+import { releaseTaskQueue } from './connection';
 import type { ReleaseRequest } from '../domain/request';
 
-export async function scheduleDecommission(client: Client, scheduleId: string, request: ReleaseRequest, spec: ScheduleSpec, taskQueue = TASK_QUEUE) {
+export async function scheduleDecommission(client: Client, scheduleId: string, request: ReleaseRequest, spec: ScheduleSpec, taskQueue = releaseTaskQueue()) {
   return client.schedule.create({
     scheduleId,
     spec,

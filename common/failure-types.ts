@@ -1,6 +1,7 @@
-// Shared by activities (which raise them) and workflows (which decide on them). Workflow-safe.
+// Every failure type of the project, in one place: the ones activities raise (the workflow decides on
+// these, never on messages) and the ones a release ends with. Workflow-safe: no Node APIs.
 
-/** ApplicationFailure types raised by activities; the workflow decides on these, never on messages. */
+/** ApplicationFailure types raised by activities. */
 export const ActivityFailureType = {
   /** The provider answered with an error that retrying will not fix. Details: [ProviderErrorDetails]. */
   rejected: 'ProviderRejected',
@@ -10,9 +11,47 @@ export const ActivityFailureType = {
   unreachable: 'ProviderUnreachable',
   /** No answer to a destructive call: it may have been accepted, so it is never repeated. */
   outcomeUnknown: 'DestructiveOutcomeUnknown',
-  /** Polling: not there yet (retried by the activity's retry policy, which adds no history events). */
+  /** Polling: not there yet (retried by the activity's retry policy; BENIGN: neither logged nor counted as an error). */
   notYet: 'NotYet',
   /** The provider reports the deletion failed (DELETE_FAILED, ERROR, job FAIL). */
   failed: 'ProviderOperationFailed',
   invalidRequest: 'InvalidReleaseRequest',
 } as const;
+
+/** Failure types a release ends with (ApplicationFailure.type), all non-retryable, each with the report in its details. */
+export const ReleaseFailureType = {
+  invalidRequest: 'InvalidReleaseRequest',
+  notFound: 'ResourceNotFound',
+  blocked: 'ReleaseBlocked',
+  changed: 'ResourceChangedBeforeRelease',
+  providerUnavailable: 'ProviderUnavailable',
+  preparationFailed: 'PreparationFailed',
+  providerRefused: 'ProviderRefused',
+  deleteFailed: 'DeleteFailed',
+  drainIncomplete: 'DrainIncomplete',
+  outcomeUnknown: 'DestructiveOutcomeUnknown',
+  verificationMismatch: 'ReleaseVerificationMismatch',
+  cancelled: 'ReleaseCancelled',
+  backupNotConfirmed: 'BackupNotConfirmed',
+  approvalNotGiven: 'ApprovalNotGiven',
+} as const;
+export type ReleaseFailureTypeName = (typeof ReleaseFailureType)[keyof typeof ReleaseFailureType];
+
+/** How a class of provider error is to be treated. */
+export type ErrorClass =
+  /** Try again later: throttling, 5xx, a transaction in progress, a dependency still being removed. */
+  | 'retryable'
+  /** Will not succeed by retrying: rule violation, bad parameter, authentication, protection. */
+  | 'final'
+  /** The resource does not exist (gone). */
+  | 'not-found';
+
+/** What a provider error carries into a failure's details and the audit: never a header, a signature or a key. */
+export interface ProviderErrorDetails {
+  provider: string;
+  code: string;
+  message: string;
+  errorClass: ErrorClass;
+  httpStatus?: number;
+  requestId?: string;
+}

@@ -74,6 +74,8 @@ export interface Disk {
   deleteWithInstance?: boolean;
   /** Alibaba: DeleteAutoSnapshot (automatic snapshots go with the disk). */
   deleteAutoSnapshot?: boolean;
+  /** The server it belongs to when that is not the released resource itself (a drained VM, a rack's member node). */
+  attachedTo?: string;
 }
 
 export interface Snapshot {
@@ -105,6 +107,11 @@ export interface OrderInfo {
   billingResourceId: string;
   /** Resource IDs of every member of the order (the resource itself included). */
   members: string[];
+  /**
+   * Huawei: primary resources other than this one that the provider's call would take with it or insists
+   * on being named with it (a solution product portfolio goes only as a whole). Absent or empty: none.
+   */
+  otherPrimaries?: string[];
 }
 
 /** What `inspect` returns: everything the planner needs, and nothing secret. */
@@ -112,6 +119,11 @@ export interface ResourceSnapshot {
   ref: ResourceRef;
   /** false once the provider answers "not found" or reports it deleted. */
   exists: boolean;
+  /**
+   * Why it does not exist: the provider reports it deleted (a status, a closed subscription), or it does not
+   * know the ID at all (404, not listed), which is also what a typo looks like.
+   */
+  absence?: Absence;
   status: NormalizedStatus;
   /** The provider's own status string, kept for the audit. */
   rawStatus: string;
@@ -121,6 +133,15 @@ export interface ResourceSnapshot {
   charging: Charging;
   /** Frozen resource or account (Huawei), with the reason. */
   frozen?: Lock;
+  /**
+   * Huawei: the account itself is frozen or in arrears (Billing Center), or its state could not be read
+   * (`reason: 'unknown'`); unsubscription is refused then. Read only for kinds that go through the Billing Center.
+   */
+  accountFrozen?: Lock;
+  /** Huawei: the order has an order pending payment: the Billing Center refuses to unsubscribe (CBC.99003100). */
+  pendingPayment?: string;
+  /** Huawei: this node is a member server of a supernode (or rack) and cannot be released alone: act on that. */
+  memberOf?: { kind: ResourceKind; id?: string };
   locks: Lock[];
   deletionProtection: boolean;
   tags: Record<string, string>;
@@ -133,11 +154,14 @@ export interface ResourceSnapshot {
   readAt: string;
 }
 
+export type Absence = 'reported-deleted' | 'unknown-id';
+
 /** What `inspect` says of a resource the provider no longer knows (or reports deleted). */
-export function goneSnapshot(ref: ResourceRef, rawStatus: string, readAt: string): ResourceSnapshot {
+export function goneSnapshot(ref: ResourceRef, absence: Absence, rawStatus: string, readAt: string): ResourceSnapshot {
   return {
     ref,
     exists: false,
+    absence,
     status: 'deleted',
     rawStatus,
     charging: { mode: 'pay-per-use', expired: false },
@@ -176,6 +200,13 @@ export interface DestroyOptions {
   releaseSnapshots: boolean;
   /** Alibaba: Force (release a Running instance without stopping first). Never set by default. */
   force: boolean;
+  /**
+   * An idempotency token for the destructive call, where the provider accepts one (Alibaba: ClientToken of
+   * DeleteInstances). The same token within the provider's window has no second effect.
+   */
+  idempotencyToken?: string;
+  /** Baidu: the instance is in the recycle bin; release it from there (DELETE /v2/recycle/instance/{id}). */
+  fromRecycleBin?: boolean;
 }
 
 /** An ECS delete job (Huawei) and its sub-jobs, one per server. */

@@ -8,6 +8,9 @@ import type {
   ResourceStatus,
   VmDeleteJob,
 } from '../domain/resource';
+import type { ErrorClass, ProviderErrorDetails } from '../common/failure-types';
+
+export type { ErrorClass, ProviderErrorDetails };
 
 /**
  * One interface for every provider and resource kind. The workflow never asks which cloud it is
@@ -40,6 +43,12 @@ export interface ProviderAdapter {
   /** Delete a snapshot left behind by the release. Not found resolves with `alreadyDone: true`. */
   deleteSnapshot(ref: ResourceRef, snapshotId: string): Promise<CallReceipt>;
 
+  /**
+   * The final verification: read each item again and say what is observed. One unreadable item is
+   * `unknown`, never an exception; the call throws only when the provider cannot be asked at all.
+   */
+  observe(ref: ResourceRef, items: readonly ObservedItem[]): Promise<Observation[]>;
+
   /** DCC host drain (Huawei only): submit one ECS delete job for these VMs. */
   deleteVms?(ref: ResourceRef, vmIds: string[]): Promise<CallReceipt & { jobId: string }>;
 
@@ -47,14 +56,21 @@ export interface ProviderAdapter {
   vmDeleteJob?(ref: ResourceRef, jobId: string): Promise<VmDeleteJob>;
 }
 
-/** How the caller should treat a provider error. */
-export type ErrorClass =
-  /** Try again later: throttling, 5xx, a transaction in progress, a dependency still being removed. */
-  | 'retryable'
-  /** Will not succeed by retrying: rule violation, bad parameter, authentication, protection. */
-  | 'final'
-  /** The resource does not exist (gone). */
-  | 'not-found';
+/** An item a release deleted or kept: the resource itself, a disk, a snapshot, a VM of a drained host. */
+export interface ObservedItem {
+  type: 'resource' | 'disk' | 'snapshot' | 'vm';
+  id: string;
+}
+
+/**
+ * What a read found: `present` (exists, not being deleted), `deleting` (the provider is removing it),
+ * `gone` (the provider says not found or deleted), `unknown` (the read failed: nobody knows).
+ */
+export interface Observation extends ObservedItem {
+  state: 'present' | 'deleting' | 'gone' | 'unknown';
+  /** The provider's own status, or why the read failed. */
+  detail?: string;
+}
 
 /**
  * An answer from a provider that was an error. Carries what the audit needs and no secret:
@@ -89,14 +105,6 @@ export class ProviderError extends Error {
   }
 }
 
-export interface ProviderErrorDetails {
-  provider: string;
-  code: string;
-  message: string;
-  errorClass: ErrorClass;
-  httpStatus?: number;
-  requestId?: string;
-}
 
 /**
  * No answer came back (connection refused or reset, timeout, a body that is not the provider's).

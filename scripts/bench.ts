@@ -79,7 +79,7 @@ const fmt = (n: number, digits = 0) => n.toFixed(digits);
 /** Nearest-rank percentile of an unsorted list. */
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 async function timed<T>(what: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -217,7 +217,13 @@ async function startWorkers(teardown: Teardown, env: TestWorkflowEnvironment, si
   const { config, env: credentials } = sandboxProviderConfig(sims.endpoints, fixture);
   const { adapters } = createAdapters(parseConfig(config, 'bench'), credentials);
   const taskQueue = `bench-${randomUUID()}`;
-  const workers: Worker[] = await createWorkers({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { adapters }, workflowBundle: { code } });
+  const workers: Worker[] = await createWorkers({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { adapters },
+    workflowBundle: { code },
+  });
   const running = Promise.all(workers.map((w) => w.run()));
   teardown.push('workers', async () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
@@ -300,17 +306,19 @@ async function verify(rig: Rig, ids: string[], runs: { id: string; outcome: stri
   const expected = dryRun ? 'dry-run' : 'released';
   const wrong = runs.filter((r) => r.outcome !== expected);
   if (wrong.length > 0) {
-    throw new BenchFailure(`${wrong.length} workflow(s) did not end as ${expected}, e.g. ${wrong[0]!.id}: ${wrong[0]!.outcome}`);
+    throw new BenchFailure(`${wrong.length} workflow(s) did not end as ${expected}, e.g. ${wrong[0].id}: ${wrong[0].outcome}`);
   }
   const calls = await rig.admin.calls({ provider: 'alibaba' });
   const deletes = new Map<string, number>();
-  for (const c of calls) if (c.action === 'DeleteInstance') deletes.set(c.target ?? '?', (deletes.get(c.target ?? '?') ?? 0) + 1);
+  for (const c of calls) if (c.action === 'DeleteInstances') deletes.set(c.target ?? '?', (deletes.get(c.target ?? '?') ?? 0) + 1);
   const want = dryRun ? 0 : 1;
   const off = ids.filter((id) => (deletes.get(id) ?? 0) !== want);
   const strays = [...deletes.keys()].filter((t) => !ids.includes(t));
   if (off.length > 0 || strays.length > 0) {
-    const sample = off[0] ?? strays[0]!;
-    throw new BenchFailure(`expected ${want} DeleteInstance per instance: ${off.length} instance(s) off, ${strays.length} unexpected target(s), e.g. ${sample} had ${deletes.get(sample) ?? 0}`);
+    const sample = off[0] ?? strays[0];
+    throw new BenchFailure(
+      `expected ${want} DeleteInstance per instance: ${off.length} instance(s) off, ${strays.length} unexpected target(s), e.g. ${sample} had ${deletes.get(sample) ?? 0}`,
+    );
   }
   return calls.length;
 }
@@ -332,14 +340,37 @@ async function runBatch(rig: Rig, label: string, ids: string[], dryRun: boolean)
   const after = process.memoryUsage();
   const calls = await verify(rig, ids, runs, dryRun);
   // Every release of a batch takes the same path: one history tells the size of all.
-  const history = await rig.client.workflow.getHandle(runs[0]!.id).fetchHistory();
-  return { label, size: ids.length, wallMs, latencies: runs.map((r) => r.ms), historyEvents: history.events?.length ?? 0, callsPerWorkflow: calls / ids.length, cpuPerWorkflow, before, after };
+  const history = await rig.client.workflow.getHandle(runs[0].id).fetchHistory();
+  return {
+    label,
+    size: ids.length,
+    wallMs,
+    latencies: runs.map((r) => r.ms),
+    historyEvents: history.events?.length ?? 0,
+    callsPerWorkflow: calls / ids.length,
+    cpuPerWorkflow,
+    before,
+    after,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- the report
 
 function printTable(results: BatchResult[]): void {
-  const header = ['batch', 'wfs', 'wall s', 'wf/s', 'p50 ms', 'p95 ms', 'max ms', 'events/wf', 'sim calls/wf', 'CPU ms/wf bench+server', 'RSS MB before→after', 'heap MB before→after'];
+  const header = [
+    'batch',
+    'wfs',
+    'wall s',
+    'wf/s',
+    'p50 ms',
+    'p95 ms',
+    'max ms',
+    'events/wf',
+    'sim calls/wf',
+    'CPU ms/wf bench+server',
+    'RSS MB before→after',
+    'heap MB before→after',
+  ];
   const rows = results.map((r) => [
     r.label,
     String(r.size),
@@ -354,8 +385,8 @@ function printTable(results: BatchResult[]): void {
     `${fmt(mb(r.before.rss))} → ${fmt(mb(r.after.rss))}`,
     `${fmt(mb(r.before.heapUsed))} → ${fmt(mb(r.after.heapUsed))}`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
@@ -369,9 +400,11 @@ function printRatios(releases: BatchResult[], dry: BatchResult | undefined): voi
     console.log(`throughput at ${largest.size} vs at ${smallest.size} concurrent: ×${fmt(throughput(largest) / throughput(smallest), 1)}`);
   }
   const total = releases.reduce((n, r) => n + r.size, 0);
-  const rssGrowth = releases[releases.length - 1]!.after.rss - releases[0]!.before.rss;
+  const rssGrowth = releases[releases.length - 1].after.rss - releases[0].before.rss;
   const gcNote = collectGarbage === noop ? 'no forced GC' : 'after forced GC';
-  console.log(`RSS growth per release: ${fmt(rssGrowth / 1024 / total, 1)} KiB (${fmt(mb(rssGrowth), 1)} MB over ${total} releases, ${gcNote}; one process holds workers, simulators and client)`);
+  console.log(
+    `RSS growth per release: ${fmt(rssGrowth / 1024 / total, 1)} KiB (${fmt(mb(rssGrowth), 1)} MB over ${total} releases, ${gcNote}; one process holds workers, simulators and client)`,
+  );
   if (dry) {
     const same = releases.find((r) => r.size === dry.size);
     if (same) {
@@ -387,8 +420,14 @@ function printRatios(releases: BatchResult[], dry: BatchResult | undefined): voi
 
 async function bench(teardown: Teardown): Promise<void> {
   // Everything runs on this machine: a busy neighbour shows up in every number below.
-  console.log(`host: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}; node ${process.version}`);
-  console.log(`bench: sizes ${SIZES.join(', ')}; dry-run batch ${DRY_SIZE}; ${INVENTORY} instances in the simulator; DeleteInstance takes ${DELETE_MS} ms; cap ${TIMEOUT_MS / 1000} s`);
+  console.log(
+    `host: ${availableParallelism()} CPUs, load average ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')}; node ${process.version}`,
+  );
+  console.log(
+    `bench: sizes ${SIZES.join(', ')}; dry-run batch ${DRY_SIZE}; ${INVENTORY} instances in the simulator; DeleteInstance takes ${DELETE_MS} ms; cap ${TIMEOUT_MS / 1000} s`,
+  );
   const rig = await setUp(teardown);
   const { bundle } = rig;
   console.log(

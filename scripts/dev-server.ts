@@ -20,6 +20,7 @@ export function temporalCliPath(): string | undefined {
  * Measured on a 2-core machine: one task-queue partition (instead of four) lets a single worker pick tasks up
  * without waiting on empty partitions; WAL with synchronous=normal doubles SQLite's write throughput.
  */
+// prettier-ignore
 export const DEV_SERVER_DYNAMIC_CONFIG = [
   '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
   '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',

@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { TASK_QUEUE, SEARCH_ATTRIBUTES } from '../common/temporal';
+import { releaseTaskQueue } from '../client/connection';
+import { SEARCH_ATTRIBUTES } from '../common/temporal';
 import { createAdapters } from '../providers/registry';
 import { parseConfig } from '../providers/config';
 import { startSimulators, type RunningSimulators } from '../simulators/runtime';
@@ -26,6 +27,9 @@ const SIM_PORTS = {
   huawei: port('SIM_HUAWEI_PORT', 18103),
 };
 const STATE_DIR = join(__dirname, '..', '.sandbox');
+const TASK_QUEUE = releaseTaskQueue();
+/** The CLI's names of the SDK's search attribute types (`--search-attribute Name=Type`). */
+const CLI_TYPE = { TEXT: 'Text', KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' } as const;
 
 const inUse = (p: number) =>
   new Promise<boolean>((resolve) => {
@@ -51,11 +55,17 @@ async function waitForTemporal(server: ChildProcess): Promise<void> {
 
 async function main() {
   const busy = [];
-  for (const [what, p] of [['Temporal', TEMPORAL_PORT], ['Web UI', UI_PORT], ...Object.entries(SIM_PORTS).map(([k, v]) => [`simulator ${k}`, v] as const)] as const) {
+  for (const [what, p] of [
+    ['Temporal', TEMPORAL_PORT],
+    ['Web UI', UI_PORT],
+    ...Object.entries(SIM_PORTS).map(([k, v]) => [`simulator ${k}`, v] as const),
+  ] as const) {
     if (await inUse(p)) busy.push(`${what} port ${p}`);
   }
   if (busy.length > 0) {
-    console.error(`npm start: already in use: ${busy.join(', ')}.\nA sandbox (or another Temporal) is probably running already: use it, or stop it (Ctrl-C in its terminal) first.\nPorts can be changed with SANDBOX_TEMPORAL_PORT, SANDBOX_UI_PORT and SIM_*_PORT.`);
+    console.error(
+      `npm start: already in use: ${busy.join(', ')}.\nA sandbox (or another Temporal) is probably running already: use it, or stop it (Ctrl-C in its terminal) first.\nPorts can be changed with SANDBOX_TEMPORAL_PORT, SANDBOX_UI_PORT and SIM_*_PORT.`,
+    );
     process.exit(1);
   }
 
@@ -78,6 +88,7 @@ async function main() {
 
   const server = spawn(
     cli,
+    // prettier-ignore
     [
       'server', 'start-dev',
       '--ip', HOST, '--port', String(TEMPORAL_PORT), '--ui-port', String(UI_PORT),
@@ -85,7 +96,7 @@ async function main() {
       '--log-level', 'error',
       ...DEV_SERVER_SQLITE_PRAGMAS,
       ...DEV_SERVER_DYNAMIC_CONFIG,
-      ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', `${sa.name}=Keyword`]),
+      ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', `${sa.name}=${CLI_TYPE[sa.type]}`]),
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
@@ -121,6 +132,12 @@ async function main() {
     await running.catch(() => undefined);
     await connection.close();
   });
+  // A worker that fails takes the others down (runWorkers); then the whole sandbox stops, naming its error.
+  running.catch((err: unknown) => {
+    if (stopping) return;
+    console.error(`sandbox: ${err instanceof Error ? err.message : String(err)}`);
+    void stopAll(1);
+  });
 
   console.log(`
 sandbox is up
@@ -136,7 +153,7 @@ workflow type releaseResource, task queue ${TASK_QUEUE}, one JSON input (example
     --workflow-id release/alibaba/cn-hangzhou/i-bp1stoppedpaygo01 --input-file examples/alibaba-ecs.json
 (the Temporal CLI used here: ${cli})
 Ctrl-C stops everything.`);
-  await running;
+  await running.catch(() => undefined); // reported above
 }
 
 main().catch((err) => {

@@ -1,12 +1,12 @@
 // The release's audit record, kept as the workflow goes: steps with times, approvals, what was deleted and
-// kept, provider errors. Deterministic: times come from the workflow clock.
+// kept, provider errors, what the verification observed. Deterministic: times come from the workflow clock.
 import { ActivityFailure, ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ProviderErrorDetails, ReleaseFailureTypeName } from '../common/failure-types';
 import { SA } from '../common/temporal';
 import type { Plan } from '../domain/plan';
 import type { ValidRequest } from '../domain/request';
 import type { Approval, ItemRecord, Phase, ReleaseOutcome, ReleaseReport, StepRecord } from '../domain/report';
 import type { ResourceRef } from '../domain/resource';
-import type { ProviderErrorDetails } from '../providers/adapter';
 import type { Progress } from './messages';
 
 const now = () => new Date().toISOString();
@@ -25,27 +25,40 @@ export function failureTypeOf(err: unknown): string | undefined {
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
+/** The innermost message of a failure, for people. */
+export function failureMessage(err: unknown): string {
+  const e = err as { cause?: { message?: string }; message?: string };
+  return e?.cause?.message ?? e?.message ?? String(err);
+}
+
+/** A failure that already carries the closed report: the release's ending. */
+export const isEnding = (err: unknown): err is ApplicationFailure =>
+  err instanceof ApplicationFailure && (err.details?.[0] as Partial<ReleaseReport> | undefined)?.workflowId !== undefined;
+
 export class Audit {
   readonly report: ReleaseReport;
   phase: Phase = 'validate';
   waitingFor?: string;
+  /** A destructive request (the release's own, a drain job, a cleanup) may have reached the provider. */
   destructiveCallMade = false;
 
-  constructor(workflowId: string, input: { requestedBy?: unknown; ticket?: unknown; reason?: unknown }, ref: ResourceRef) {
+  constructor(workflowId: string, ref: ResourceRef, input: { requestedBy?: unknown; ticket?: unknown; reason?: unknown }) {
+    const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 256) : '');
     this.report = {
       workflowId,
       resource: ref,
-      requestedBy: String(input.requestedBy ?? ''),
-      ticket: String(input.ticket ?? ''),
-      reason: String(input.reason ?? ''),
+      requestedBy: text(input.requestedBy),
+      ticket: text(input.ticket),
+      reason: text(input.reason),
       dryRun: false,
-      outcome: 'released',
+      outcome: 'in-progress',
       summary: '',
       approvals: [],
       steps: [],
       deleted: [],
       retained: [],
       providerErrors: [],
+      cancels: [],
       startedAt: now(),
     };
   }
@@ -61,24 +74,32 @@ export class Audit {
   }
 
   enter(phase: Phase): void {
+    if (this.phase === phase) return;
     this.phase = phase;
     upsertSearchAttributes([{ key: SA.phase, value: phase }]);
   }
 
-  /** Run one step of a phase and record it, with the request IDs it returns. */
-  async step<T>(phase: Phase, name: string, fn: () => Promise<T>, requestIdsOf?: (r: T) => (string | undefined)[]): Promise<T> {
-    if (this.phase !== phase) this.enter(phase);
+  /**
+   * Run one step of a phase and record it, with the request IDs it returns. `judge` turns a result that is
+   * not an exception (a refused destructive call) into a failed step with its reason.
+   */
+  async step<T>(phase: Phase, name: string, fn: () => Promise<T>, judge?: (r: T) => { requestIds?: (string | undefined)[]; failed?: string; unknown?: string }): Promise<T> {
+    this.enter(phase);
     const record: StepRecord = { phase, name, startedAt: now(), outcome: 'ok' };
     this.report.steps.push(record);
     try {
       const result = await fn();
-      const ids = requestIdsOf?.(result).filter((x): x is string => !!x) ?? [];
+      const verdict = judge?.(result) ?? {};
+      const ids = (verdict.requestIds ?? []).filter((x): x is string => !!x);
       if (ids.length) record.requestIds = ids;
+      if (verdict.failed !== undefined) Object.assign(record, { outcome: 'failed', detail: verdict.failed });
+      else if (verdict.unknown !== undefined) Object.assign(record, { outcome: 'unknown', detail: verdict.unknown });
       return result;
     } catch (err) {
       record.outcome = 'failed';
-      record.detail = err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;
-      this.providerError(err);
+      record.detail = failureMessage(err);
+      const requestId = this.providerError(err);
+      if (requestId) record.requestIds = [requestId];
       throw err;
     } finally {
       record.endedAt = now();
@@ -91,14 +112,16 @@ export class Audit {
     this.report.steps.push({ phase, name, startedAt: at, endedAt: at, outcome, detail });
   }
 
-  providerError(err: unknown): void {
+  /** Record the provider error inside a failure, if any; returns its request ID. */
+  providerError(err: unknown): string | undefined {
     const e = providerErrorOf(err);
     if (e) this.report.providerErrors.push({ code: e.code, message: e.message, requestId: e.requestId, at: now() });
+    return e?.requestId;
   }
 
   plan(plan: Plan): Plan {
     this.report.plan = plan;
-    this.report.action = plan.action;
+    if ('action' in plan) this.report.action = plan.action;
     return plan;
   }
 
@@ -115,16 +138,17 @@ export class Audit {
   }
 
   /** Close the record with its outcome. */
-  finish(outcome: ReleaseOutcome, summary: string): ReleaseReport {
+  finish(outcome: Exclude<ReleaseOutcome, 'in-progress'>, summary: string): ReleaseReport {
     this.report.outcome = outcome;
     this.report.summary = summary;
     this.report.endedAt = now();
+    this.waitingFor = undefined;
     this.enter('done');
     return this.report;
   }
 
-  /** Close the record and fail the workflow with it (non-retryable: a rule or the provider said no). */
-  fail(type: string, outcome: ReleaseOutcome, summary: string): ApplicationFailure {
+  /** Close the record and fail the workflow with it (non-retryable: a rule, a person or the provider said no). */
+  fail(type: ReleaseFailureTypeName, outcome: Exclude<ReleaseOutcome, 'in-progress'>, summary: string): ApplicationFailure {
     return ApplicationFailure.create({ type, message: summary, nonRetryable: true, details: [this.finish(outcome, summary)] });
   }
 
@@ -132,10 +156,12 @@ export class Audit {
     const r = this.report;
     return {
       phase: this.phase,
+      outcome: r.outcome,
       waitingFor: this.waitingFor,
       plan: r.plan,
       steps: r.steps,
       approvals: r.approvals,
+      deleted: r.deleted,
       retained: r.retained,
       lastProviderError: r.providerErrors.at(-1),
       destructiveCallMade: this.destructiveCallMade,

@@ -1,35 +1,61 @@
 // One destructive call, at most once. The activity makes a single attempt; this decides what follows:
 // a definite "try later" from the provider is retried here, a definite "no" ends it, and no answer at all
 // (lost response, timeout, worker crash) means "maybe done": it is never repeated, the caller checks the state.
-import { isCancellation, sleep } from '@temporalio/workflow';
+import { sleep } from '@temporalio/workflow';
 import { ActivityFailureType } from '../common/failure-types';
 import type { CallReceipt } from '../domain/resource';
-import { failureTypeOf, providerErrorOf, type Audit } from './audit';
+import { failureMessage, failureTypeOf, providerErrorOf, type Audit } from './audit';
 
 export type DestructiveResult<R> =
   | { kind: 'accepted'; receipt: R }
   | { kind: 'refused'; error: unknown }
-  | { kind: 'unknown'; error: unknown };
+  | { kind: 'unknown'; error: unknown }
+  /** A retry was due, but a fresh read shows the earlier attempt took effect after all (an error answer on an applied call). */
+  | { kind: 'took-effect'; evidence: string };
 
 const MAX_REJECTED_TRIES = 8;
 
-export async function destructiveCall<R extends CallReceipt>(audit: Audit, call: () => Promise<R>): Promise<DestructiveResult<R>> {
+/**
+ * `tookEffect`, when given, is read before every retry: a provider can answer an error to a request it
+ * nevertheless applied, so "try later" is retried only while the state shows that nothing happened.
+ */
+export async function destructiveCall<R extends CallReceipt>(
+  audit: Audit,
+  call: () => Promise<R>,
+  tookEffect?: () => Promise<string | undefined>,
+): Promise<DestructiveResult<R>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return { kind: 'accepted', receipt: await call() };
     } catch (err) {
-      if (isCancellation(err)) throw err; // the release was cancelled: not an answer from the provider
       const type = failureTypeOf(err);
       if (type === ActivityFailureType.transient && attempt < MAX_REJECTED_TRIES) {
-        // The provider answered "not now": nothing happened, so asking again is safe.
+        // The provider answered "not now": asking again is safe unless the state says otherwise.
         audit.providerError(err);
         await sleep(Math.min(1_000 * 2 ** (attempt - 1), 60_000));
+        const evidence = await tookEffect?.();
+        if (evidence) return { kind: 'took-effect', evidence };
         continue;
       }
       if (type === ActivityFailureType.transient || type === ActivityFailureType.rejected || providerErrorOf(err)) {
+        audit.providerError(err);
         return { kind: 'refused', error: err };
       }
       return { kind: 'unknown', error: err };
     }
+  }
+}
+
+/** How a destructive step is recorded: its request ID, and a refusal or a lost answer as what it is. */
+export function judgeDestructive<R extends CallReceipt>(r: DestructiveResult<R>): { requestIds?: (string | undefined)[]; failed?: string; unknown?: string } {
+  switch (r.kind) {
+    case 'accepted':
+      return { requestIds: [r.receipt.requestId] };
+    case 'refused':
+      return { requestIds: [providerErrorOf(r.error)?.requestId], failed: failureMessage(r.error) };
+    case 'unknown':
+      return { unknown: `no answer (${failureMessage(r.error)}): maybe applied, never repeated` };
+    case 'took-effect':
+      return { unknown: `an error was answered, but it took effect: ${r.evidence}` };
   }
 }

@@ -3,25 +3,29 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { ActivityFailureType as F } from '../common/failure-types';
 import { providerTaskQueue } from '../common/temporal';
 import type { Provider } from '../domain/resource';
-import { ActivityFailureType as F } from '../common/failure-types';
 
 const FINAL = [F.rejected, F.invalidRequest, F.failed, F.outcomeUnknown];
 
+/** How long a read keeps retrying through a provider outage or throttling before the release ends typed. */
+export const READ_BUDGET = '30m';
+
 export const local = proxyActivities<Pick<Activities, 'validateRequest'>>({
   startToCloseTimeout: '10s',
-  retry: { nonRetryableErrorTypes: FINAL },
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: FINAL },
 });
 
 export function providerActivities(provider: Provider) {
   const taskQueue = providerTaskQueue(workflowInfo().taskQueue, provider);
-  const reads = proxyActivities<Pick<Activities, 'inspectResource' | 'stopInstance'>>({
+  const reads = proxyActivities<Pick<Activities, 'inspectResource' | 'resourceStatus' | 'stopInstance'>>({
     taskQueue,
     startToCloseTimeout: '30s',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: FINAL },
+    scheduleToCloseTimeout: READ_BUDGET,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', nonRetryableErrorTypes: FINAL },
   });
-  // Polling through retries: each attempt reads once and fails with NotYet; no history event per poll.
+  // Polling through retries: each attempt reads once and fails with NotYet (BENIGN); no history event per poll.
   const polls = (ceiling: Duration) =>
     proxyActivities<Pick<Activities, 'awaitGone' | 'awaitStopped' | 'awaitVmDeletion'>>({
       taskQueue,
@@ -29,21 +33,29 @@ export function providerActivities(provider: Provider) {
       scheduleToCloseTimeout: ceiling,
       retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '30s', nonRetryableErrorTypes: FINAL },
     });
-  const destructive = proxyActivities<Pick<Activities, 'destroyResource' | 'deleteDisk' | 'deleteSnapshot' | 'submitVmDeletion'>>({
+  const verify = proxyActivities<Pick<Activities, 'observeItems'>>({
     taskQueue,
-    // Long enough for a pre-read and one provider call (adapters time out at 15s); a worker that dies
-    // mid-call is noticed this soon, and its call then counts as "maybe made".
-    startToCloseTimeout: '45s',
+    startToCloseTimeout: '60s',
+    scheduleToCloseTimeout: READ_BUDGET,
+    retry: { initialInterval: '2s', backoffCoefficient: 1.5, maximumInterval: '30s', nonRetryableErrorTypes: FINAL },
+  });
+  const destructive = proxyActivities<Pick<Activities, 'sendDestroy' | 'deleteDisk' | 'deleteSnapshot' | 'submitVmDeletion'>>({
+    taskQueue,
+    // One provider call (adapters time out at 15s); a worker that dies mid-call is noticed this soon,
+    // and its call then counts as "maybe made".
+    startToCloseTimeout: '30s',
     retry: { maximumAttempts: 1 },
   });
   // Proxies have no own keys to spread: name each activity.
   return {
     inspectResource: reads.inspectResource,
+    resourceStatus: reads.resourceStatus,
     stopInstance: reads.stopInstance,
-    destroyResource: destructive.destroyResource,
+    sendDestroy: destructive.sendDestroy,
     deleteDisk: destructive.deleteDisk,
     deleteSnapshot: destructive.deleteSnapshot,
     submitVmDeletion: destructive.submitVmDeletion,
+    observeItems: verify.observeItems,
     polls,
   };
 }

@@ -1,140 +1,170 @@
-// releaseResource: one durable workflow per cloud resource, from pre-checks to the audit record.
+// releaseResource: one durable workflow per cloud resource, from pre-checks to the verified audit record.
 // Reads like the runbook: validate → inspect → plan → confirm → prepare → re-check → destroy (once) →
-// wait until gone → clean up → report. Provider differences live in the adapters and in domain/plan.ts.
+// wait until gone → clean up → verify → report. Provider differences live in the adapters and domain/rules/.
 import {
   CancellationScope,
   ParentClosePolicy,
   condition,
   isCancellation,
+  patched,
   setHandler,
   startChild,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ActivityFailureType } from '../common/failure-types';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ActivityFailureType, ReleaseFailureType } from '../common/failure-types';
 import { SA } from '../common/temporal';
-import { planChanges, planRelease, type Gate, type Plan } from '../domain/plan';
+import { sameIdentity } from '../domain/identity';
+import { formatFieldErrors, validateBackupConfirmation, validateCancelRequest, validateOverrideApproval, validateUpdateArgs, type PayloadResult } from '../domain/update-payloads';
+import { isGone, planChanges, planRelease, type ExistingPlan, type Gate, type Plan } from '../domain/plan';
 import { releaseWorkflowId, type ReleaseRequest, type ValidRequest } from '../domain/request';
-import { ReleaseFailureType, type Approval, type ReleaseReport } from '../domain/report';
-import type { ResourceRef } from '../domain/resource';
+import type { Approval, ItemRecord, ReleaseReport } from '../domain/report';
+import type { ResourceKind, ResourceRef } from '../domain/resource';
 import { local, providerActivities, type ProviderActivities } from './proxies';
-import { Audit, failureTypeOf } from './audit';
-import { destructiveCall } from './destructive';
-import { drainHost } from './drain';
+import { Audit, failureMessage, failureTypeOf, isEnding } from './audit';
+import { destructiveCall, judgeDestructive } from './destructive';
+import { drainHost, type DrainResult } from './drain';
 import { approveOverrideUpdate, cancelReleaseUpdate, confirmBackupUpdate, progressQuery } from './messages';
+import { releaseResourceV1 } from './v1/release-resource';
+import { verifyItems, type Expectation } from './verify';
 
-export async function releaseResource(input: ReleaseRequest): Promise<ReleaseReport> {
-  const raw = (input ?? {}) as Partial<ReleaseRequest>;
-  const audit = new Audit(workflowInfo().workflowId, raw, {
-    provider: raw.provider!,
-    kind: raw.kind!,
-    region: String(raw.region ?? ''),
-    resourceId: String(raw.resourceId ?? ''),
-  });
-  setHandler(progressQuery, () => audit.progress());
+/**
+ * Workflow versions. Every execution started since this patch carries its marker and runs the code below;
+ * executions started before it replay and finish on the frozen v1 tree. See README "Changing workflow code".
+ */
+export const RELEASE_V2_PATCH = 'release-v2';
 
-  const request = await audit.step('validate', 'validate the request', () => local.validateRequest(input)).catch((err) => {
-    throw audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', failureMessage(err));
-  });
-  audit.begin(request);
-  describe(request);
+/** How long the destructive call may take to show its effect before the outcome is called unknown. */
+const WAIT_GONE = '30m';
 
-  // A dry run changes nothing and runs under any ID; a release runs only under its resource's ID.
-  const canonicalId = releaseWorkflowId(request.ref);
-  if (!request.dryRun && workflowInfo().workflowId !== canonicalId) return delegate(audit, input, canonicalId);
-
-  const release = new Release(audit, request, providerActivities(request.ref.provider));
-  return release.run();
+export async function releaseResource(input: ReleaseRequest, ...extra: unknown[]): Promise<ReleaseReport> {
+  // Executions started before v2 end with the v1 report (workflows/v1/report.ts): only clients that started
+  // them before the upgrade ever read one.
+  if (!patched(RELEASE_V2_PATCH)) return (await releaseResourceV1(input)) as unknown as ReleaseReport;
+  return new Release(input, extra.length).run();
 }
 
-/** Search attributes and memo, so the UI lists and filters releases. */
-function describe({ ref, requestedBy, ticket, dryRun }: ValidRequest): void {
-  upsertSearchAttributes([
-    { key: SA.provider, value: ref.provider },
-    { key: SA.kind, value: ref.kind },
-    { key: SA.resourceId, value: ref.resourceId },
-    { key: SA.region, value: ref.region },
-    { key: SA.requester, value: requestedBy },
-  ]);
-  upsertMemo({ summary: `${dryRun ? 'Dry run: ' : ''}release ${ref.kind} ${ref.resourceId} (${ref.provider} ${ref.region}) for ${requestedBy}, ticket ${ticket}` });
-}
-
-/** A release started under another ID hands over to the canonical one: one release per resource at a time. */
-async function delegate(audit: Audit, input: ReleaseRequest, canonicalId: string): Promise<ReleaseReport> {
-  audit.report.canonicalWorkflowId = canonicalId;
-  try {
-    await audit.step('delegate', `start the canonical release ${canonicalId}`, () =>
-      startChild(releaseResource, {
-        workflowId: canonicalId,
-        args: [input],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      }),
-    );
-    return audit.finish('delegated', `started the release of this resource as ${canonicalId}: follow it there`);
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return audit.finish('delegated', `a release of this resource is already running, or already succeeded, as ${canonicalId}: nothing started`);
-  }
+/** The ref as far as an unvalidated input tells it: for the report of a release that is refused at once. */
+function rawRef(input: unknown): ResourceRef {
+  const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 128) : '');
+  return { provider: text(raw.provider) as ResourceRef['provider'], kind: text(raw.kind) as ResourceKind, region: text(raw.region), resourceId: text(raw.resourceId) };
 }
 
 class Release {
-  private readonly ref: ResourceRef;
+  private readonly audit: Audit;
+  private request?: ValidRequest;
   private readonly approvals = new Map<Gate, Approval>();
   private cancelRequest?: { by: string; reason: string };
+  /** Everything before the point of no return runs in here: a cancel (update or Temporal) cancels it. */
   private readonly scope = new CancellationScope();
+  /** The release's own destructive call was sent: from here on a cancel is refused. */
+  private pointOfNoReturn = false;
 
   constructor(
-    private readonly audit: Audit,
-    private readonly request: ValidRequest,
-    private readonly p: ProviderActivities,
+    private readonly input: ReleaseRequest,
+    private readonly extraArgs: number,
   ) {
-    this.ref = request.ref;
-    this.installHandlers();
+    const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+    this.audit = new Audit(workflowInfo().workflowId, rawRef(input), raw);
+    // Every handler is registered before the first await: an update sent during validation is not lost.
+    this.installHandlers(raw);
   }
 
   async run(): Promise<ReleaseReport> {
-    let plan: Plan;
     try {
-      // Everything before the destructive call can be cancelled, by the `cancel` update or by a Temporal cancel.
-      const ready = await this.scope.run(() => this.beforeDestroy());
+      return await this.release();
+    } catch (err) {
+      throw this.ending(err);
+    }
+  }
+
+  private async release(): Promise<ReleaseReport> {
+    const { audit } = this;
+    const request = await this.validate();
+    const canonicalId = releaseWorkflowId(request.ref);
+    // A dry run changes nothing and runs under any ID; a release runs only under its resource's ID.
+    if (!request.dryRun && workflowInfo().workflowId !== canonicalId) return this.delegate(canonicalId);
+
+    const p = providerActivities(request.ref.provider);
+    let plan: ExistingPlan;
+    try {
+      const ready = await this.scope.run(() => this.beforeDestroy(request, p));
       if ('outcome' in ready) return ready;
       plan = ready.plan;
     } catch (err) {
-      if (isCancellation(err) || this.cancelRequest) throw this.cancelled();
+      if (!isEnding(err) && (isCancellation(err) || this.cancelRequest)) throw this.cancelled('before any destructive call; nothing was deleted');
       throw err;
     }
     // The point of no return: from here on, cancellation is refused and the release runs to its end.
-    return CancellationScope.nonCancellable(() => this.destroyAndFinish(plan));
+    this.pointOfNoReturn = true;
+    audit.destructiveCallMade = plan.outcome === 'proceed';
+    return CancellationScope.nonCancellable(() => this.destroyAndFinish(request, p, plan));
   }
 
-  private async beforeDestroy(): Promise<ReleaseReport | { plan: Plan }> {
-    const { audit, request, p, ref } = this;
-    const snapshot = await audit.step('inspect', 'inspect the resource', () => p.inspectResource(ref));
+  private async validate(): Promise<ValidRequest> {
+    const { audit } = this;
+    if (this.extraArgs > 0) {
+      throw audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', `invalid release request: (input): expected exactly one argument, got ${this.extraArgs + 1}`);
+    }
+    const request = await audit.step('validate', 'validate the request', () => local.validateRequest(this.input)).catch((err) => {
+      throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', failureMessage(err));
+    });
+    this.request = request;
+    audit.begin(request);
+    describe(request);
+    return request;
+  }
+
+  /** A release started under another ID hands over to the canonical one: one release per resource at a time. */
+  private async delegate(canonicalId: string): Promise<ReleaseReport> {
+    const { audit } = this;
+    audit.report.canonicalWorkflowId = canonicalId;
+    try {
+      await audit.step('delegate', `start the canonical release ${canonicalId}`, () =>
+        startChild(releaseResource, {
+          workflowId: canonicalId,
+          args: [this.input],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          // Only one run at a time; a finished one (a dry run, a failed or even a successful release) may be
+          // followed by a new one: the new run inspects first, so nothing is ever deleted twice.
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        }),
+      );
+      return audit.finish('delegated', `started the release of this resource as ${canonicalId}: follow it there`);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return audit.finish('delegated', `a release of this resource is already running as ${canonicalId}: nothing started, follow it there`);
+    }
+  }
+
+  private async beforeDestroy(request: ValidRequest, p: ProviderActivities): Promise<ReleaseReport | { plan: ExistingPlan }> {
+    const { audit } = this;
+    const { ref } = request;
+    const snapshot = await audit.step('inspect', `inspect ${ref.kind} ${ref.resourceId}`, () => p.inspectResource(ref));
     audit.enter('plan');
     const plan = audit.plan(planRelease(snapshot, request));
 
-    if (plan.outcome === 'already-gone') return audit.finish('already-gone', `${ref.resourceId} does not exist (any more): nothing to do`);
+    if (plan.outcome === 'not-found') {
+      throw audit.fail(
+        ReleaseFailureType.notFound,
+        'not-found',
+        `${ref.provider} does not know ${ref.kind} ${ref.resourceId} in region ${ref.region}${ref.projectId ? `, project ${ref.projectId}` : ''}: check the ID, region and project (nothing was changed; if an earlier release of it is on record, it is gone)`,
+      );
+    }
+    if (plan.outcome === 'already-gone') return audit.finish('already-gone', `${ref.resourceId} is already gone (${plan.rawStatus}): nothing to do`);
     if (request.dryRun) return audit.finish('dry-run', summarisePlan(plan));
     if (plan.outcome === 'blocked') {
       throw audit.fail(ReleaseFailureType.blocked, 'blocked', `release blocked: ${plan.blockers.map((b) => b.message).join('; ')}`);
     }
     if (plan.outcome === 'in-progress') return { plan };
 
-    for (const gate of plan.gates) await this.confirm(gate);
+    for (const gate of plan.gates) await this.confirm(gate, request);
     for (const step of plan.prepare) {
-      if (step.step === 'stop') {
-        await audit.step('prepare', 'stop the instance', () => p.stopInstance(ref), (r) => [r.requestId]);
-        await audit.step('prepare', 'wait until stopped', () => p.polls('15m').awaitStopped(ref));
-      } else {
-        const drained = await drainHost(p, audit, ref, step.vmIds, request.drain);
-        const left = [...drained.failed.map((f) => `${f.vmId} (${f.reason})`), ...drained.unknown.map((v) => `${v} (delete submitted, answer lost)`), ...drained.notAttempted.map((v) => `${v} (not attempted)`)];
-        if (left.length > 0) {
-          throw audit.fail(ReleaseFailureType.drainIncomplete, 'drain-incomplete', `the host was not drained, so it was not unsubscribed; VMs left: ${left.join(', ')}`);
-        }
-      }
+      if (step.step === 'stop') await this.stop(p, ref);
+      else await this.drain(p, request, step.vmIds);
     }
 
     // Fail closed: read again right before the destructive call; anything the plan relied on that changed stops it.
@@ -146,70 +176,167 @@ class Release {
     return { plan };
   }
 
-  private async destroyAndFinish(plan: Plan): Promise<ReleaseReport> {
-    const { audit, p, ref } = this;
-    if (plan.outcome === 'proceed') {
-      audit.destructiveCallMade = true;
-      const action = plan.action!;
-      const result = await audit.step(
-        'destroy',
-        `${action} ${ref.kind} ${ref.resourceId}`,
-        () => destructiveCall(audit, () => p.destroyResource(ref, action, plan.destroyOptions)),
-        (r) => (r.kind === 'accepted' ? [r.receipt.requestId] : []),
+  private async stop(p: ProviderActivities, ref: ResourceRef): Promise<void> {
+    const { audit } = this;
+    try {
+      await audit.step('prepare', 'stop the instance', () => p.stopInstance(ref), (r) => ({ requestIds: [r.requestId] }));
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const refused = failureTypeOf(err) === ActivityFailureType.rejected;
+      throw audit.fail(
+        refused ? ReleaseFailureType.providerRefused : ReleaseFailureType.preparationFailed,
+        refused ? 'provider-refused' : 'preparation-failed',
+        `the instance could not be stopped, so nothing was deleted: ${failureMessage(err)}`,
       );
-      if (result.kind === 'refused') {
-        throw audit.fail(ReleaseFailureType.providerRefused, 'provider-refused', `the provider refused to ${action}: ${failureMessage(result.error)}`);
+    }
+    await audit.step('prepare', 'wait until stopped', () => p.polls('15m').awaitStopped(ref)).catch((err) => {
+      throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.preparationFailed, 'preparation-failed', `the instance did not stop in 15 minutes, so nothing was deleted: ${failureMessage(err)}`);
+    });
+  }
+
+  /** Drain a DCC host; any VM left, or a cancel, ends the release here with every VM's fate and the host kept. */
+  private async drain(p: ProviderActivities, request: ValidRequest, vmIds: string[]): Promise<void> {
+    const { audit } = this;
+    audit.waitingFor = `the drain of ${vmIds.length} VM(s)`;
+    const drained = await drainHost(p, audit, request.ref, vmIds, request.drain, () => this.cancelRequest !== undefined || this.scope.consideredCancelled);
+    audit.waitingFor = undefined;
+    const left = [
+      ...drained.failed.map((f) => `${f.vmId} (${f.reason})`),
+      ...drained.unknown.map((v) => `${v} (fate unknown: its deletion could not be confirmed)`),
+      ...drained.notAttempted.map((v) => `${v} (not attempted)`),
+    ];
+    if (drained.stoppedByCancel || (left.length === 0 && (this.cancelRequest || this.scope.consideredCancelled))) {
+      await this.verifyDrained(p, request, drained);
+      throw this.cancelled(`during the drain: ${describeDrain(drained)}; the host was not unsubscribed`);
+    }
+    if (left.length > 0) {
+      await this.verifyDrained(p, request, drained);
+      throw audit.fail(ReleaseFailureType.drainIncomplete, 'drain-incomplete', `the host was not drained, so it was not unsubscribed: ${describeDrain(drained)}; VMs left: ${left.join(', ')}`);
+    }
+  }
+
+  /** A drain that ends the release: the drained VMs and their disks, observed, in the report. */
+  private async verifyDrained(p: ProviderActivities, request: ValidRequest, drained: DrainResult): Promise<void> {
+    const plan = this.audit.report.plan as ExistingPlan;
+    const gone = new Set(drained.deleted);
+    const vmItems = this.audit.report.deleted.filter((d) => d.type === 'vm');
+    const diskItems = plan.disks.filter((d) => d.disk.attachedTo && gone.has(d.disk.attachedTo)).map((d) => this.itemOf('disk', d.disk.id, d.fate, d.why));
+    const expectations = [...vmItems.map((record): Expectation => ({ record, expect: 'gone' })), ...diskItems];
+    // Read even when the release is being cancelled: the record states what the drain did.
+    const discrepancies = await CancellationScope.nonCancellable(() => verifyItems(p, this.audit, request.ref, expectations));
+    this.audit.report.verification = { at: new Date().toISOString(), discrepancies };
+  }
+
+  private async destroyAndFinish(request: ValidRequest, p: ProviderActivities, plan: ExistingPlan): Promise<ReleaseReport> {
+    const { audit } = this;
+    const { ref } = request;
+    let unanswered = false;
+    if (plan.outcome === 'proceed') {
+      const { action } = plan;
+      // Read first, in its own activity: an earlier run's accepted call (its answer lost) means no second call.
+      const before = await audit.step('destroy', 'read the status before the destructive call', () => p.resourceStatus(ref));
+      if (before.state === 'gone' || before.state === 'deleting') {
+        audit.note('destroy', `${action}: no call made, the provider already reports it ${before.rawStatus}`, 'skipped');
+      } else {
+        const tookEffect = async () => {
+          const s = await p.resourceStatus(ref);
+          return s.state === 'gone' || s.state === 'deleting' ? `the provider now reports it ${s.rawStatus}` : undefined;
+        };
+        const options = { ...plan.destroyOptions, idempotencyToken: workflowInfo().runId };
+        const result = await audit.step(
+          'destroy',
+          `${action} ${ref.kind} ${ref.resourceId} (once)`,
+          () => destructiveCall(audit, () => p.sendDestroy(ref, action, options), tookEffect),
+          judgeDestructive,
+        );
+        if (result.kind === 'refused') {
+          throw audit.fail(ReleaseFailureType.providerRefused, 'provider-refused', `the provider refused to ${action} it, so nothing was deleted: ${failureMessage(result.error)}`);
+        }
+        unanswered = result.kind === 'unknown';
       }
-      if (result.kind === 'unknown') audit.note('destroy', 'the answer to the destructive call was lost: it is not repeated; waiting to see its effect', 'unknown');
     } else {
       audit.note('destroy', 'the provider is already deleting it: no call made', 'skipped');
     }
 
     try {
       audit.waitingFor = 'the provider to finish deleting';
-      await audit.step('wait-gone', 'wait until gone', () => p.polls('30m').awaitGone(ref));
+      await audit.step('wait-gone', 'wait until gone', () => p.polls(WAIT_GONE).awaitGone(ref));
     } catch (err) {
       const failed = failureTypeOf(err) === ActivityFailureType.failed;
       throw audit.fail(
         failed ? ReleaseFailureType.deleteFailed : ReleaseFailureType.outcomeUnknown,
         failed ? 'delete-failed' : 'outcome-unknown',
-        failed ? `the provider failed to delete it: ${failureMessage(err)}` : `the resource was not seen gone in time; the destructive call is not repeated: ${failureMessage(err)}`,
+        failed
+          ? `the provider failed to delete it: ${failureMessage(err)}`
+          : `the resource was not seen gone within ${WAIT_GONE}${unanswered ? ' and the destructive call got no answer' : ''}; the call is not repeated, check it by hand: ${failureMessage(err)}`,
       );
     } finally {
       audit.waitingFor = undefined;
     }
-    audit.deleted({ type: 'resource', id: ref.resourceId, how: `${plan.action} by ${ref.provider}` });
-    await this.cleanup(plan);
-    const kept = audit.report.retained.length;
-    return audit.finish('released', `${ref.kind} ${ref.resourceId} released (${plan.action}); ${audit.report.deleted.length} item(s) deleted, ${kept} kept`);
+    audit.deleted({ type: 'resource', id: ref.resourceId, how: `${plan.action} by ${ref.provider}`, observed: 'gone' });
+
+    const expectations = await this.cleanup(p, ref, plan);
+    const discrepancies = await verifyItems(p, audit, ref, expectations);
+    audit.report.verification = { at: new Date().toISOString(), discrepancies };
+    const counts = `${audit.report.deleted.length} item(s) deleted, ${audit.report.retained.length} kept`;
+    if (discrepancies.length > 0) {
+      throw audit.fail(
+        ReleaseFailureType.verificationMismatch,
+        'verification-mismatch',
+        `${ref.kind} ${ref.resourceId} released (${plan.action}), but what was observed afterwards differs from the plan: ${discrepancies.join('; ')}`,
+      );
+    }
+    return audit.finish('released', `${ref.kind} ${ref.resourceId} released (${plan.action}); ${counts}, all verified`);
   }
 
-  /** Record what the provider removed and kept, and delete the leftovers the request asked to delete. */
-  private async cleanup(plan: Plan): Promise<void> {
-    const { audit, p, ref } = this;
+  private itemOf(type: ItemRecord['type'], id: string, fate: 'deleted' | 'retained' | 'cleanup', why: string): Expectation {
+    const record: ItemRecord = { type, id, how: fate === 'deleted' ? `by the provider: ${why}` : why };
+    if (fate === 'retained') this.audit.retained(record);
+    else this.audit.deleted(record);
+    return { record, expect: fate === 'retained' ? 'present' : 'gone' };
+  }
+
+  /** Delete the leftovers the request asked to delete; return what the verification must find for every item. */
+  private async cleanup(p: ProviderActivities, ref: ResourceRef, plan: ExistingPlan): Promise<Expectation[]> {
+    const { audit } = this;
     audit.enter('cleanup');
     const items = [
       ...plan.disks.map((d) => ({ type: 'disk' as const, id: d.disk.id, fate: d.fate, why: d.why, call: () => p.deleteDisk(ref, d.disk.id) })),
       ...plan.snapshots.map((s) => ({ type: 'snapshot' as const, id: s.snapshot.id, fate: s.fate, why: s.why, call: () => p.deleteSnapshot(ref, s.snapshot.id) })),
     ];
+    const vms = audit.report.deleted.filter((d) => d.type === 'vm').map((record): Expectation => ({ record, expect: 'gone' }));
+    const expectations: Expectation[] = [...vms];
     for (const item of items) {
-      if (item.fate === 'deleted') audit.deleted({ type: item.type, id: item.id, how: `by the provider: ${item.why}` });
-      if (item.fate === 'retained') audit.retained({ type: item.type, id: item.id, how: item.why });
-      if (item.fate !== 'cleanup') continue;
-      const result = await audit.step('cleanup', `delete ${item.type} ${item.id}`, () => destructiveCall(audit, item.call), (r) =>
-        r.kind === 'accepted' ? [r.receipt.requestId] : [],
-      );
-      if (result.kind === 'accepted') audit.deleted({ type: item.type, id: item.id, how: `cleanup: ${item.why}` });
-      else audit.retained({ type: item.type, id: item.id, how: `cleanup failed (${failureMessage(result.error)}): delete it by hand` });
+      if (item.fate !== 'cleanup') {
+        expectations.push(this.itemOf(item.type, item.id, item.fate, item.why));
+        continue;
+      }
+      const result = await audit.step('cleanup', `delete ${item.type} ${item.id}`, () => destructiveCall(audit, item.call), judgeDestructive);
+      if (result.kind === 'refused') {
+        const record: ItemRecord = { type: item.type, id: item.id, how: `cleanup refused (${failureMessage(result.error)}): delete it by hand` };
+        audit.retained(record);
+        // Planned to go, but the provider said no: the verification reports it still there.
+        expectations.push({ record, expect: 'gone' });
+        continue;
+      }
+      const how = result.kind === 'accepted' ? `cleanup: ${item.why}` : `cleanup (${judgeDestructive(result).unknown}): ${item.why}`;
+      const record: ItemRecord = { type: item.type, id: item.id, how };
+      audit.deleted(record);
+      expectations.push({ record, expect: 'gone' });
     }
+    return expectations;
   }
 
-  /** Wait durably for a person to pass a gate, until the request's deadline. */
-  private async confirm(gate: Gate): Promise<void> {
-    const { audit, request } = this;
+  /** Wait durably for a person to pass a gate, until the request's deadline for it. */
+  private async confirm(gate: Gate, request: ValidRequest): Promise<void> {
+    const { audit } = this;
     audit.enter('confirm');
-    audit.waitingFor = gate === 'backup' ? 'confirmBackup: someone to confirm a backup exists' : 'approveOverride: someone other than the requester to approve the protection override';
-    const passed = await condition(() => this.approvals.has(gate), request.backup.confirmWithinMs);
+    audit.waitingFor =
+      gate === 'backup'
+        ? 'confirmBackup: someone to confirm a backup exists (update confirmBackup with confirmedBy and backupReference)'
+        : 'approveOverride: someone other than the requester to approve the protection override (update approveOverride with approvedBy)';
+    const within = gate === 'backup' ? request.backup.confirmWithinMs : request.overrideApproval.withinMs;
+    const passed = await condition(() => this.approvals.has(gate), within);
     audit.waitingFor = undefined;
     if (passed) {
       const a = this.approvals.get(gate)!;
@@ -222,18 +349,38 @@ class Release {
       : audit.fail(ReleaseFailureType.approvalNotGiven, 'approval-not-given', 'the protection override was not approved in time: nothing was changed');
   }
 
-  private cancelled(): ApplicationFailure {
+  private cancelled(what: string) {
     const by = this.cancelRequest ?? { by: 'temporal', reason: 'the workflow was cancelled' };
-    this.audit.report.cancel = { ...by, at: new Date().toISOString(), honoured: true };
-    return this.audit.fail(ReleaseFailureType.cancelled, 'cancelled', `cancelled by ${by.by} before any destructive call: ${by.reason}; nothing was deleted`);
+    if (!this.cancelRequest) this.audit.report.cancels.push({ ...by, at: new Date().toISOString(), honoured: true });
+    return this.audit.fail(ReleaseFailureType.cancelled, 'cancelled', `cancelled by ${by.by} ${what}: ${by.reason}`);
   }
 
-  private installHandlers(): void {
-    const { audit, request } = this;
+  /** Any ending that is not already typed becomes one, with the report: a release never ends untyped. */
+  private ending(err: unknown) {
+    const { audit } = this;
+    if (isEnding(err)) return err;
+    if (isCancellation(err)) return this.cancelled(audit.destructiveCallMade ? 'while the release was running' : 'before any destructive call; nothing was deleted');
+    const what = failureMessage(err);
+    const deleted = audit.report.deleted.map((d) => `${d.type} ${d.id}`);
+    if (audit.destructiveCallMade || deleted.length > 0) {
+      return audit.fail(ReleaseFailureType.outcomeUnknown, 'outcome-unknown', `the release stopped in ${audit.phase} after a destructive call${deleted.length ? ` (deleted so far: ${deleted.join(', ')})` : ''}: ${what}; check the resource by hand`);
+    }
+    if (failureTypeOf(err) === ActivityFailureType.rejected) {
+      return audit.fail(ReleaseFailureType.providerRefused, 'provider-refused', `the provider refused a call in ${audit.phase}, so nothing was deleted: ${what}`);
+    }
+    return audit.fail(ReleaseFailureType.providerUnavailable, 'provider-unavailable', `the provider did not answer in ${audit.phase} within the retry budget, so nothing was deleted: ${what}`);
+  }
+
+  private installHandlers(raw: Record<string, unknown>): void {
+    const { audit } = this;
+    const requester = () => this.request?.requestedBy ?? (typeof raw.requestedBy === 'string' ? raw.requestedBy : '');
+    setHandler(progressQuery, () => audit.progress());
+
     const gateOpen = (gate: Gate) => {
-      if (audit.report.plan && !audit.report.plan.gates.includes(gate)) throw new Error(`this release does not need ${gate}`);
+      const plan = audit.report.plan;
+      if (plan && (isGone(plan) || !plan.gates.includes(gate))) throw new Error(`this release does not need ${gate}`);
       if (this.approvals.has(gate)) throw new Error(`${gate} was already given by ${this.approvals.get(gate)!.by}`);
-      if (audit.destructiveCallMade) throw new Error('the destructive call has been made');
+      if (this.pointOfNoReturn || audit.phase === 'done') throw new Error('too late: the release is past its confirmations');
     };
     const record = (gate: Gate, by: string, reference?: string, comment?: string): Approval => {
       const approval: Approval = { gate, by, reference, comment, at: new Date().toISOString() };
@@ -241,49 +388,86 @@ class Release {
       audit.approve(approval);
       return approval;
     };
-    setHandler(confirmBackupUpdate, (c) => record('backup', c.confirmedBy, c.backupReference, c.comment), {
-      validator: (c) => {
-        if (!c?.confirmedBy?.trim()) throw new Error('confirmedBy is required');
-        if (!c.backupReference?.trim()) throw new Error('backupReference is required: where is the backup?');
-        gateOpen('backup');
-      },
-    });
-    setHandler(approveOverrideUpdate, (a) => record('protection-override', a.approvedBy, undefined, a.comment), {
-      validator: (a) => {
-        if (!a?.approvedBy?.trim()) throw new Error('approvedBy is required');
-        if (a.approvedBy.trim() === request.requestedBy) throw new Error('the requester cannot approve their own override');
-        gateOpen('protection-override');
-      },
-    });
     setHandler(
-      cancelReleaseUpdate,
-      (c) => {
-        this.cancelRequest = { by: c.by, reason: c.reason };
-        this.scope.cancel();
-        return { cancelled: true as const };
+      confirmBackupUpdate,
+      (input, ...extra: unknown[]) => {
+        const c = payload(validateBackupConfirmation, [input, ...extra]);
+        return record('backup', c.confirmedBy, c.backupReference, c.comment);
       },
       {
-        validator: (c) => {
-          if (!c?.by?.trim() || !c.reason?.trim()) throw new Error('cancel needs by and reason');
-          if (audit.destructiveCallMade) {
-            audit.report.cancel = { by: c.by, reason: c.reason, at: new Date().toISOString(), honoured: false };
-            throw new Error('refused: the destructive call has already been made; the release runs to its end');
-          }
+        validator: (input, ...extra: unknown[]) => {
+          payload(validateBackupConfirmation, [input, ...extra]);
+          gateOpen('backup');
+        },
+      },
+    );
+    setHandler(
+      approveOverrideUpdate,
+      (input, ...extra: unknown[]) => {
+        const a = payload(validateOverrideApproval, [input, ...extra]);
+        return record('protection-override', a.approvedBy, undefined, a.comment);
+      },
+      {
+        validator: (input, ...extra: unknown[]) => {
+          const a = payload(validateOverrideApproval, [input, ...extra]);
+          // Compared canonically (case, spacing, look-alike letters): four eyes, not two spellings.
+          if (sameIdentity(a.approvedBy, requester())) throw new Error('the requester cannot approve their own override');
+          gateOpen('protection-override');
+        },
+      },
+    );
+    setHandler(
+      cancelReleaseUpdate,
+      (input, ...extra: unknown[]) => {
+        const c = payload(validateCancelRequest, [input, ...extra]);
+        const at = new Date().toISOString();
+        if (this.pointOfNoReturn) {
+          audit.report.cancels.push({ by: c.by, reason: c.reason, at, honoured: false });
+          return { cancelled: false, detail: 'refused: the destructive call has already been made; the release runs to its end' };
+        }
+        this.cancelRequest = { by: c.by, reason: c.reason };
+        audit.report.cancels.push({ ...this.cancelRequest, at, honoured: true });
+        this.scope.cancel();
+        return { cancelled: true, detail: 'cancelled: no new destructive request is sent; anything already sent is followed to its end' };
+      },
+      {
+        validator: (input, ...extra: unknown[]) => {
+          payload(validateCancelRequest, [input, ...extra]);
           if (audit.phase === 'done') throw new Error('the release has already ended');
+          if (this.cancelRequest) throw new Error(`already cancelled by ${this.cancelRequest.by}`);
         },
       },
     );
   }
 }
 
+/** An update's payload, checked field by field (validators reject with the message; handlers get the clean value). */
+function payload<T>(validate: (input: unknown) => PayloadResult<T>, args: unknown[]): T {
+  const result = validateUpdateArgs(args, validate);
+  if (!result.ok) throw new Error(formatFieldErrors(result.errors));
+  return result.value;
+}
+
+/** Search attributes and memo, so the UI lists and filters releases. */
+function describe({ ref, requestedBy, ticket, dryRun }: ValidRequest): void {
+  upsertSearchAttributes([
+    { key: SA.provider, value: ref.provider },
+    { key: SA.kind, value: ref.kind },
+    { key: SA.resourceId, value: ref.resourceId },
+    { key: SA.region, value: ref.region },
+    { key: SA.requester, value: requestedBy },
+  ]);
+  upsertMemo({ dryRun, summary: `${dryRun ? 'Dry run: ' : ''}release ${ref.kind} ${ref.resourceId} (${ref.provider} ${ref.region}) for ${requestedBy}, ticket ${ticket}` });
+}
+
+function describeDrain(d: DrainResult): string {
+  return `${d.deleted.length} VM(s) deleted${d.deleted.length ? ` (${d.deleted.join(', ')})` : ''}, ${d.failed.length + d.unknown.length + d.notAttempted.length} left`;
+}
+
 function summarisePlan(plan: Plan): string {
+  if (isGone(plan)) return plan.notes.join('; ');
   if (plan.outcome === 'blocked') return `would be blocked: ${plan.blockers.map((b) => b.message).join('; ')}`;
   const count = (fate: string) => plan.disks.filter((d) => d.fate === fate).length + plan.snapshots.filter((s) => s.fate === fate).length;
   const vms = plan.vms.filter((v) => v.fate === 'drain').length;
   return `would ${plan.action} it${vms ? ` after draining ${vms} VM(s)` : ''}; ${count('deleted')} disk/snapshot(s) deleted by the provider, ${count('cleanup')} cleaned up, ${count('retained')} kept${plan.gates.length ? `; needs ${plan.gates.join(' and ')}` : ''}`;
-}
-
-function failureMessage(err: unknown): string {
-  const e = err as { cause?: { message?: string }; message?: string };
-  return e?.cause?.message ?? e?.message ?? String(err);
 }

@@ -2,7 +2,7 @@ import type Ecs from '@alicloud/ecs20140526';
 import * as $Ecs from '@alicloud/ecs20140526';
 import type { CallReceipt, ReleaseAction, ResourceRef, ResourceStatus } from '../../domain/resource';
 import { goneSnapshot } from '../../domain/resource';
-import { ProviderError, type ProviderAdapter } from '../adapter';
+import { ProviderError, type Observation, type ObservedItem, type ProviderAdapter } from '../adapter';
 import { createEcsClient } from './client';
 import { sdkCall } from './errors';
 import * as map from './mapping';
@@ -17,6 +17,11 @@ export interface AlibabaAdapterConfig {
 }
 
 const PAGE_SIZE = 100;
+/** DescribeInstances / DescribeDisks / DescribeSnapshots take at most 100 IDs in their JSON ID lists. */
+const ID_BATCH = 100;
+
+const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+const failureText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Alibaba Cloud ECS instances through the official SDK (@alicloud/ecs20140526). */
 export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter {
@@ -70,7 +75,7 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
       const readAt = new Date().toISOString();
       const inst = await describeInstance(ref);
       if (!inst) {
-        return goneSnapshot(ref, 'NotFound', readAt);
+        return goneSnapshot(ref, 'unknown-id', 'NotFound', readAt);
       }
       const ecs = client(ref.region);
       const disks = await allPages(async (pageNumber) => {
@@ -122,10 +127,67 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
       if (action !== 'delete') {
         throw new ProviderError('alibaba', 'UnsupportedAction', `ECS instances are released with 'delete', not '${action}'`, 'final');
       }
+      if (options.idempotencyToken !== undefined) {
+        // DeleteInstance has no ClientToken; DeleteInstances has one and the same rules (Stopped only unless
+        // Force, pay-as-you-go or expired subscription with TerminateSubscription, same disk retention).
+        const request = new $Ecs.DeleteInstancesRequest({
+          regionId: ref.region,
+          instanceId: [ref.resourceId],
+          terminateSubscription: true,
+          clientToken: options.idempotencyToken,
+        });
+        if (options.force) request.force = true;
+        return notFoundIsDone(() => client(ref.region).deleteInstances(request));
+      }
       // TerminateSubscription lets an *expired* subscription go; an unexpired one is still refused (ChargeTypeViolation).
       const request = new $Ecs.DeleteInstanceRequest({ instanceId: ref.resourceId, terminateSubscription: true });
       if (options.force) request.force = true;
       return notFoundIsDone(() => client(ref.region).deleteInstance(request));
+    },
+
+    async observe(ref, items): Promise<Observation[]> {
+      const ecs = client(ref.region);
+      const found = new Map<string, { state: Observation['state']; detail?: string }>();
+      const key = (type: ObservedItem['type'], id: string) => `${type}:${id}`;
+      /** One batched read: every ID it lists is present, every other ID gone; a failed read leaves them unknown. */
+      async function read(type: ObservedItem['type'], ids: string[], fetch: (batch: string[]) => Promise<{ id?: string; status?: string }[]>) {
+        for (const batch of chunks([...new Set(ids)], ID_BATCH)) {
+          try {
+            const listed = new Map((await fetch(batch)).filter((x) => x.id).map((x) => [x.id!, x.status ?? '']));
+            for (const id of batch) {
+              const status = listed.get(id);
+              found.set(key(type, id), status === undefined ? { state: 'gone', detail: 'NotFound' } : { state: 'present', detail: status });
+            }
+          } catch (err) {
+            for (const id of batch) found.set(key(type, id), { state: 'unknown', detail: failureText(err) });
+          }
+        }
+      }
+      const idsOf = (type: ObservedItem['type']) => items.filter((i) => i.type === type).map((i) => i.id);
+      await read('resource', idsOf('resource'), async (batch) => {
+        const res = await sdkCall(() =>
+          ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: ref.region, instanceIds: JSON.stringify(batch), maxResults: ID_BATCH })),
+        );
+        return (res.body?.instances?.instance ?? []).map((i) => ({ id: i.instanceId, status: i.status }));
+      });
+      await read('disk', idsOf('disk'), async (batch) => {
+        const res = await sdkCall(() =>
+          ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: ref.region, diskIds: JSON.stringify(batch), pageSize: ID_BATCH })),
+        );
+        return (res.body?.disks?.disk ?? []).map((d) => ({ id: d.diskId, status: d.status }));
+      });
+      await read('snapshot', idsOf('snapshot'), async (batch) => {
+        const res = await sdkCall(() =>
+          ecs.describeSnapshots(
+            new $Ecs.DescribeSnapshotsRequest({ regionId: ref.region, snapshotIds: JSON.stringify(batch), snapshotType: 'all', pageSize: ID_BATCH }),
+          ),
+        );
+        return (res.body?.snapshots?.snapshot ?? []).map((x) => ({ id: x.snapshotId, status: x.status }));
+      });
+      return items.map((item) => ({
+        ...item,
+        ...(found.get(key(item.type, item.id)) ?? { state: 'unknown' as const, detail: `ECS has no ${item.type} to read` }),
+      }));
     },
 
     async status(ref): Promise<ResourceStatus> {

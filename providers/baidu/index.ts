@@ -1,7 +1,19 @@
 import type { CallReceipt, DestroyOptions, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus } from '../../domain/resource';
 import { goneSnapshot } from '../../domain/resource';
-import { ProviderError, type ProviderAdapter } from '../adapter';
-import { chargingMode, goneState, isExpired, normalizeStatus, toDisk, toSnapshot, type BccInstance, type BccSnapshot, type BccVolume } from './mapping';
+import { ProviderError, type Observation, type ProviderAdapter } from '../adapter';
+import {
+  chargingMode,
+  goneState,
+  isExpired,
+  normalizeStatus,
+  observedState,
+  toDisk,
+  toSnapshot,
+  type BccInstance,
+  type BccRecycledInstance,
+  type BccSnapshot,
+  type BccVolume,
+} from './mapping';
 import { BaiduTransport, type BaiduAnswer, type BaiduRequest } from './transport';
 
 export { classifyBaiduError } from './classify';
@@ -67,15 +79,38 @@ export function createBaiduAdapter(cfg: BaiduAdapterConfig): ProviderAdapter {
     return items;
   }
 
-  async function getInstance(ref: ResourceRef): Promise<BccInstance | undefined> {
+  /**
+   * GET /v2/instance/{id}; when that does not know the ID, the recycle bin (POST /v2/recycle/instance with the
+   * instanceId filter): whether GET answers for an instance in the bin is unverified, so a bin entry is read as
+   * a Recycled instance.
+   */
+  async function getInstance(ref: ResourceRef, id = ref.resourceId): Promise<BccInstance | undefined> {
     try {
-      const { body } = await send(ref, { method: 'GET', path: path('/v2/instance', ref.resourceId) });
+      const { body } = await send(ref, { method: 'GET', path: path('/v2/instance', id) });
       const inst = body.instance as BccInstance | undefined;
       if (!inst || typeof inst.status !== 'string') throw new ProviderError('baidu', 'UnexpectedAnswer', 'GET instance answered without instance.status', 'retryable');
       return inst;
     } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
+      if (!isNotFound(err)) throw err;
+    }
+    const { body } = await send(ref, { method: 'POST', path: '/v2/recycle/instance', body: { instanceId: id, maxKeys: 1 } });
+    if (!Array.isArray(body.instances)) throw new ProviderError('baidu', 'UnexpectedAnswer', 'the recycle bin list answered without instances', 'retryable');
+    const entry = (body.instances as BccRecycledInstance[]).find((i) => i.id === id);
+    if (!entry) return undefined;
+    // Only a released or expired instance is in the bin: a prepaid one there has expired.
+    return { id, name: entry.name, status: 'Recycled', paymentTiming: entry.paymentTiming, expireTime: null };
+  }
+
+  /** GET one volume or snapshot for `observe`. */
+  async function observeOne(ref: ResourceRef, listPath: string, key: string, id: string): Promise<{ state: Observation['state']; detail?: string }> {
+    try {
+      const { body } = await send(ref, { method: 'GET', path: path(listPath, id) });
+      const item = body[key] as { status?: unknown } | undefined;
+      if (!item || typeof item.status !== 'string') return { state: 'unknown', detail: `GET ${listPath}/${id} answered without ${key}.status` };
+      return { state: observedState(item.status), detail: item.status };
+    } catch (err) {
+      if (isNotFound(err)) return { state: 'gone', detail: (err as ProviderError).code };
+      return { state: 'unknown', detail: err instanceof Error ? err.message : String(err) };
     }
   }
 
@@ -86,7 +121,7 @@ export function createBaiduAdapter(cfg: BaiduAdapterConfig): ProviderAdapter {
       const inst = await getInstance(ref);
       const readAt = new Date().toISOString();
       if (!inst || inst.status === 'Deleted') {
-        return goneSnapshot(ref, inst?.status ?? 'NotFound', readAt);
+        return goneSnapshot(ref, inst ? 'reported-deleted' : 'unknown-id', inst?.status ?? 'NotFound', readAt);
       }
       const volumes = await listAll<BccVolume>(ref, '/v2/volume', 'volumes', { instanceId: ref.resourceId });
       const snapshots: BccSnapshot[] = [];
@@ -121,6 +156,10 @@ export function createBaiduAdapter(cfg: BaiduAdapterConfig): ProviderAdapter {
         // deleteCdsSnapshotFlag only acts together with relatedReleaseFlag: refuse rather than silently keep them.
         throw new ProviderError('baidu', 'InvalidDestroyOptions', 'releaseSnapshots needs releaseDataDisks (deleteCdsSnapshotFlag works only with relatedReleaseFlag)', 'final');
       }
+      // clientToken: none of BCC's release calls takes one (bce-sdk-go sends it only on create/resize/purchase),
+      // so options.idempotencyToken is not sent; a repeated release is harmless (Deleting: no-op; gone: NoSuchObject).
+      // An instance in the recycle bin is released from the bin; that call takes no flags.
+      if (options.fromRecycleBin) return once(ref, { method: 'DELETE', path: path('/v2/recycle/instance', ref.resourceId) });
       const id = path('/v2/instance', ref.resourceId);
       if (!options.releaseDataDisks) return once(ref, { method: 'DELETE', path: id });
       return once(ref, {
@@ -134,6 +173,28 @@ export function createBaiduAdapter(cfg: BaiduAdapterConfig): ProviderAdapter {
       const inst = await getInstance(ref);
       if (!inst) return { state: 'gone', rawStatus: 'NotFound' };
       return { ...goneState(inst.status), rawStatus: inst.status };
+    },
+
+    async observe(ref, items): Promise<Observation[]> {
+      transportFor(ref);
+      const out: Observation[] = [];
+      for (const item of items) {
+        if (item.type === 'resource') {
+          try {
+            const inst = await getInstance(ref, item.id);
+            if (!inst) out.push({ ...item, state: 'gone', detail: 'NotFound' });
+            else {
+              const g = goneState(inst.status);
+              out.push({ ...item, state: g.state === 'failed' ? 'present' : g.state, detail: inst.status });
+            }
+          } catch (err) {
+            out.push({ ...item, state: 'unknown', detail: err instanceof Error ? err.message : String(err) });
+          }
+        } else if (item.type === 'disk') out.push({ ...item, ...(await observeOne(ref, '/v2/volume', 'volume', item.id)) });
+        else if (item.type === 'snapshot') out.push({ ...item, ...(await observeOne(ref, '/v2/snapshot', 'snapshot', item.id)) });
+        else out.push({ ...item, state: 'unknown', detail: `BCC has no ${item.type} to read` });
+      }
+      return out;
     },
 
     deleteDisk: (ref, diskId) => once(ref, { method: 'DELETE', path: path('/v2/volume', diskId) }),

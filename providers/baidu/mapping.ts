@@ -17,6 +17,14 @@ export interface BccVolume {
   paymentTiming?: string;
   status?: string;
 }
+/** One entry of POST /v2/recycle/instance (bce-sdk-go RecycleInstanceModel). */
+export interface BccRecycledInstance {
+  id: string;
+  name?: string;
+  paymentTiming?: string;
+  recycleTime?: string;
+  deleteTime?: string;
+}
 export interface BccSnapshot {
   id: string;
   volumeId: string;
@@ -45,6 +53,8 @@ export const chargingMode = (paymentTiming: string | undefined): ChargingMode =>
 export function isExpired(inst: BccInstance, now: number): boolean {
   if (chargingMode(inst.paymentTiming) !== 'subscription') return false;
   if (inst.status === 'Expired') return true;
+  // The recycle bin holds only released or expired instances: one read from the bin list carries no expireTime.
+  if (inst.status === 'Recycled' && !inst.expireTime) return true;
   const at = inst.expireTime ? Date.parse(inst.expireTime) : NaN;
   return !Number.isNaN(at) && at <= now;
 }
@@ -77,11 +87,18 @@ export function goneState(rawStatus: string): { state: GoneState; detail?: strin
     case 'Deleting':
       return { state: 'deleting' };
     case 'Recycled':
-      // In the recycle bin: on its way out (released for good when the bin is emptied or expires).
-      return { state: 'deleting', detail: 'the instance is in the recycle bin' };
+      // In the recycle bin nobody is deleting it: it stays until released from the bin or its retention ends.
+      return { state: 'present', detail: 'the instance is in the recycle bin' };
     case 'Error':
       return { state: 'failed', detail: 'the instance is in Error' };
     default:
       return { state: 'present' };
   }
+}
+
+/** A volume's or snapshot's status as an observation: Deleting is on its way, Deleted is gone. */
+export function observedState(rawStatus: string): 'present' | 'deleting' | 'gone' {
+  if (rawStatus === 'Deleted') return 'gone';
+  if (rawStatus === 'Deleting') return 'deleting';
+  return 'present';
 }

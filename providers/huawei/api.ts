@@ -88,6 +88,16 @@ export class HuaweiApi {
     return this.send(s, 'evs', 'EVS DeleteVolume', 'DELETE', '/v2/{project_id}/cloudvolumes/{id}', { id: volumeId });
   }
 
+  /** EVS ShowVolume: a disk's status (available, in-use, deleting, error_deleting…); 404 once deleted. */
+  showVolume(s: Scope, volumeId: string): Promise<Answer<{ volume?: { id?: string; status?: string } }>> {
+    return this.send(s, 'evs', 'EVS ShowVolume', 'GET', '/v2/{project_id}/cloudvolumes/{id}', { id: volumeId });
+  }
+
+  /** EVS ShowSnapshot: a snapshot's status (available, deleting, error_deleting…); 404 once deleted. */
+  showSnapshot(s: Scope, snapshotId: string): Promise<Answer<{ snapshot?: { id?: string; status?: string; volume_id?: string } }>> {
+    return this.send(s, 'evs', 'EVS ShowSnapshot', 'GET', '/v2/{project_id}/cloudsnapshots/{id}', { id: snapshotId });
+  }
+
   listSnapshots(s: Scope, volumeId: string): Promise<Answer<{ snapshots?: { id?: string; volume_id?: string; name?: string }[] }>> {
     return this.send(s, 'evs', 'EVS ListSnapshots', 'GET', '/v2/{project_id}/cloudsnapshots', {}, undefined, { volume_id: volumeId });
   }
@@ -126,6 +136,21 @@ export class HuaweiApi {
     return this.sendGlobal('BSS ReleaseResources (modelled)', '/v2/orders/subscriptions/resources/release', { resource_ids: resourceIds });
   }
 
+  /**
+   * BSS ShowCustomerAccountBalances (real API): balances and `debt_amount`. No public read says "frozen";
+   * arrears are the nearest sign of an account freeze (docs/huawei.md).
+   */
+  accountBalances(): Promise<Answer<{ debt_amount?: number; currency?: string; account_balances?: { account_type?: number; amount?: number }[] }>> {
+    return this.sendGlobal('BSS ShowCustomerAccountBalances', '/v2/accounts/customer-accounts/balances', undefined, 'GET');
+  }
+
+  /** BSS ListCustomerOrders (real API), filtered by status (5 = pending payment). */
+  listCustomerOrders(q: { status?: number; offset: number; limit: number }): Promise<Answer<{ total_count?: number; order_infos?: { order_id?: string; status?: number }[] }>> {
+    const query: Record<string, string> = { offset: String(q.offset), limit: String(q.limit) };
+    if (q.status !== undefined) query.status = String(q.status);
+    return this.sendGlobal('BSS ListCustomerOrders', '/v2/orders/customer-orders', undefined, 'GET', query);
+  }
+
   /** Every record the query matches, page by page (reads only). */
   async queryAllResources(filter: { resource_ids?: string[]; order_id?: string }): Promise<BssResourceWire[]> {
     const limit = 100;
@@ -156,9 +181,9 @@ export class HuaweiApi {
     return this.sendWith<T>(client, what, method, url, ids, data, queryParams);
   }
 
-  private sendGlobal<T>(what: string, url: string, data: Record<string, unknown>): Promise<Answer<T>> {
+  private sendGlobal<T>(what: string, url: string, data: Record<string, unknown> | undefined, method = 'POST', queryParams: Record<string, string> = {}): Promise<Answer<T>> {
     const client = this.clients.global(this.url('bss', { region: '' }));
-    return this.sendWith<T>(client, what, 'POST', url, {}, data, {}, true);
+    return this.sendWith<T>(client, what, method, url, {}, data, queryParams, true);
   }
 
   private sendWith<T>(

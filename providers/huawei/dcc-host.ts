@@ -1,8 +1,10 @@
-import type { CallReceipt, HostVm, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus, VmDeleteJob } from '../../domain/resource';
+import type { CallReceipt, Disk, HostVm, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus, VmDeleteJob } from '../../domain/resource';
 import { ProviderError } from '../adapter';
 import type { HuaweiApi } from './api';
-import { bssClosed, bssFrozen, readBilling, subscriptionCharging } from './billing';
+import { bssClosed, bssFrozen, readBilling, readBillingRefusals, subscriptionCharging } from './billing';
 import { destructive, isNotFound, scopeOf, tagMap, unsupported } from './common';
+import { diskSnapshots } from './disks';
+import type { Scope } from './api';
 import { goneSnapshot } from '../../domain/resource';
 import { notHuawei, PROVIDER } from './sdk';
 import { hostStatus } from './status-map';
@@ -37,18 +39,44 @@ async function readHost(api: HuaweiApi, ref: ResourceRef): Promise<NonNullable<D
   }
 }
 
+/**
+ * The disks of the host's VMs (ECS ShowServer `os-extended-volumes:volumes_attached`), tagged with their VM:
+ * the drain deletes a VM's system disk and detaches its data disks, so the plan must list them. Whether a
+ * VM's disk was chosen at its creation is not known here (and does not matter for a drain).
+ */
+async function vmDisks(api: HuaweiApi, s: Scope, vms: HostVm[]): Promise<Disk[]> {
+  const out: Disk[] = [];
+  for (const vm of vms) {
+    let attached;
+    try {
+      attached = (await api.showServer(s, vm.id)).body.server?.['os-extended-volumes:volumes_attached'] ?? [];
+    } catch (err) {
+      if (isNotFound(err)) continue; // deleted meanwhile: no disk to report
+      throw err;
+    }
+    for (const v of attached) {
+      if (v.id) out.push({ id: v.id, role: v.bootIndex === '0' ? 'system' : 'data', origin: 'with-resource', attachedTo: vm.id });
+    }
+  }
+  return out;
+}
+
 /** The host (DeH shape), its VMs, and its Billing Center record: the host ID is its billing resource ID. */
 export async function inspectHost(api: HuaweiApi, ref: ResourceRef): Promise<ResourceSnapshot> {
   const s = scopeOf(ref);
   const host = await readHost(api, ref);
-  if (!host) return goneSnapshot(ref, 'NOT_FOUND', new Date().toISOString());
+  if (!host) return goneSnapshot(ref, 'unknown-id', 'NOT_FOUND', new Date().toISOString());
   const state = host.state ?? 'UNKNOWN';
-  if (state === 'released') return goneSnapshot(ref, state, new Date().toISOString());
+  if (state === 'released') return goneSnapshot(ref, 'reported-deleted', state, new Date().toISOString());
   const { body } = await api.getHostServers(s, ref.resourceId);
   if (!Array.isArray(body.servers)) throw notHuawei('DeH ListServersDedicatedHost', 'no servers');
   const vms = body.servers.flatMap((v) => hostVm(v) ?? []);
   const billing = await readBilling(api, ref.resourceId);
   const frozen = bssFrozen(billing.own);
+  // Seed 001: no unsubscription while the account is frozen; BSS says so only at unsubscription time, after
+  // the drain has deleted every VM. Read it (and pending payment) now, so the plan blocks before the drain.
+  const refusals = await readBillingRefusals(api, ref.resourceId, billing.order?.orderId);
+  const disks = await vmDisks(api, s, vms);
   return {
     ref,
     exists: true,
@@ -58,11 +86,12 @@ export async function inspectHost(api: HuaweiApi, ref: ResourceRef): Promise<Res
     // DCC hosts are sold yearly/monthly only; no BSS record means the subscription is over.
     charging: subscriptionCharging(billing.own),
     ...(frozen ? { frozen } : {}),
+    ...refusals,
     locks: [],
     deletionProtection: false,
     tags: tagMap(host.tags),
-    disks: [],
-    snapshots: [],
+    disks,
+    snapshots: await diskSnapshots(api, s, disks),
     ...(billing.order ? { order: billing.order } : {}),
     vms,
     readAt: new Date().toISOString(),

@@ -12,6 +12,7 @@ import {
   rackStatus,
   supernodeStatus,
 } from './lite-server';
+import { observeItems } from './observe';
 import { HuaweiClients } from './sdk';
 
 export { classifyHuaweiError, HUAWEI_ERROR_TABLE } from './errors';
@@ -52,6 +53,19 @@ export function createHuaweiAdapter(cfg: HuaweiAdapterConfig): ProviderAdapter {
     return ref.kind as (typeof HUAWEI_KINDS)[number];
   };
 
+  const statusOf = (ref: ResourceRef) => {
+    switch (kindOf(ref)) {
+      case 'modelarts-node':
+        return nodeStatus(api, ref);
+      case 'modelarts-supernode':
+        return supernodeStatus(api, ref);
+      case 'modelarts-rack':
+        return rackStatus(api, ref);
+      case 'dcc-host':
+        return hostGoneStatus(api, ref);
+    }
+  };
+
   return {
     kinds: HUAWEI_KINDS,
 
@@ -79,16 +93,12 @@ export function createHuaweiAdapter(cfg: HuaweiAdapterConfig): ProviderAdapter {
     },
 
     status(ref) {
-      switch (kindOf(ref)) {
-        case 'modelarts-node':
-          return nodeStatus(api, ref);
-        case 'modelarts-supernode':
-          return supernodeStatus(api, ref);
-        case 'modelarts-rack':
-          return rackStatus(api, ref);
-        case 'dcc-host':
-          return hostGoneStatus(api, ref);
-      }
+      return statusOf(ref);
+    },
+
+    async observe(ref, items) {
+      kindOf(ref);
+      return observeItems(api, ref, items, statusOf);
     },
 
     async deleteDisk(ref, diskId) {

@@ -1,6 +1,6 @@
 import type { CallReceipt, Charging, Disk, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus } from '../../domain/resource';
 import type { HuaweiApi, Scope } from './api';
-import { bssClosed, bssFrozen, readBilling, subscriptionCharging, type BillingView } from './billing';
+import { bssClosed, bssFrozen, readBilling, readBillingRefusals, subscriptionCharging, type BillingRefusals, type BillingView } from './billing';
 import { destructive, isNotFound, scopeOf, unsupported } from './common';
 import { goneSnapshot } from '../../domain/resource';
 import { diskSnapshots, nodeDisks } from './disks';
@@ -32,14 +32,18 @@ async function snapshotFrom(
   charging: Charging,
   disks: Disk[],
   tags: Record<string, string>,
+  extra: Pick<ResourceSnapshot, 'memberOf'> = {},
 ): Promise<ResourceSnapshot> {
   const frozen = bssFrozen(billing.own);
+  const refusals = await refusalsFor(api, ref, charging, billing);
   return {
     ref,
     exists: true,
     ...base,
     charging,
     ...(frozen ? { frozen } : {}),
+    ...refusals,
+    ...extra,
     locks: [],
     deletionProtection: false,
     tags,
@@ -50,6 +54,27 @@ async function snapshotFrom(
   };
 }
 
+/**
+ * The Billing Center's refusals known in advance (frozen account, pending payment), read only when the
+ * release goes through it: a yearly/monthly resource (pay-per-use ones are deleted through ModelArts).
+ */
+async function refusalsFor(api: HuaweiApi, ref: ResourceRef, charging: Charging, billing: BillingView): Promise<BillingRefusals> {
+  if (charging.mode !== 'subscription') return {};
+  return readBillingRefusals(api, ref.resourceId, billing.order?.orderId);
+}
+
+/** The disks of member servers, each tagged with its server (the report names which member a disk is on). */
+async function memberDisks(api: HuaweiApi, s: Scope, servers: DevServerWire[], mode: Charging['mode']): Promise<{ disks: Disk[]; tags: Record<string, string> }> {
+  const disks: Disk[] = [];
+  const tags: Record<string, string> = {};
+  for (const dev of servers) {
+    const node = await nodeDisks(api, s, dev, mode);
+    disks.push(...node.disks.map((d) => (dev.id ? { ...d, attachedTo: dev.id } : d)));
+    Object.assign(tags, node.tags);
+  }
+  return { disks, tags };
+}
+
 // ---- modelarts-node: a DevServer ----
 
 export async function inspectNode(api: HuaweiApi, ref: ResourceRef): Promise<ResourceSnapshot> {
@@ -58,14 +83,16 @@ export async function inspectNode(api: HuaweiApi, ref: ResourceRef): Promise<Res
   try {
     dev = (await api.getDevServer(s, ref.resourceId)).body;
   } catch (err) {
-    if (isNotFound(err)) return goneSnapshot(ref, 'NOT_FOUND', new Date().toISOString());
+    if (isNotFound(err)) return goneSnapshot(ref, 'unknown-id', 'NOT_FOUND', new Date().toISOString());
     throw err;
   }
   if (typeof dev.status !== 'string') throw notHuawei('ModelArts ShowDevServer', 'no status');
-  if (dev.status === 'DELETED') return goneSnapshot(ref, dev.status, new Date().toISOString());
+  if (dev.status === 'DELETED') return goneSnapshot(ref, 'reported-deleted', dev.status, new Date().toISOString());
   const billing = readsBilling([dev.charging_mode]) ? await readBilling(api, ref.resourceId, dev.order_id) : {};
   const charging = chargingOf(dev.charging_mode, billing.own);
   const { disks, tags } = await nodeDisks(api, s, dev, charging.mode);
+  // A supernode's server (category HPS) cannot be deleted, unsubscribed or released alone (seed 000).
+  const memberOf = dev.category === 'HPS' ? { kind: 'modelarts-supernode' as const, id: billing.own?.main_resource_id ?? billing.own?.parent_resource_id } : undefined;
   return snapshotFrom(
     api,
     s,
@@ -75,6 +102,7 @@ export async function inspectNode(api: HuaweiApi, ref: ResourceRef): Promise<Res
     charging,
     disks,
     tags,
+    memberOf ? { memberOf } : {},
   );
 }
 
@@ -99,23 +127,17 @@ export async function inspectSupernode(api: HuaweiApi, ref: ResourceRef): Promis
   try {
     hyper = (await api.getHyperinstance(s, ref.resourceId)).body;
   } catch (err) {
-    if (isNotFound(err)) return goneSnapshot(ref, 'NOT_FOUND', new Date().toISOString());
+    if (isNotFound(err)) return goneSnapshot(ref, 'unknown-id', 'NOT_FOUND', new Date().toISOString());
     throw err;
   }
   if (typeof hyper.status !== 'string') throw notHuawei('ModelArts GetHyperinstance', 'no status');
-  if (hyper.status === 'TERMINATED') return goneSnapshot(ref, hyper.status, new Date().toISOString());
+  if (hyper.status === 'TERMINATED') return goneSnapshot(ref, 'reported-deleted', hyper.status, new Date().toISOString());
   const servers = hyper.servers ?? [];
   // The hyperinstance has no charging mode of its own: its servers' modes, then BSS, decide.
   const modes = servers.length > 0 ? servers.map((d) => d.charging_mode) : [undefined];
   const billing = readsBilling(modes) ? await readBilling(api, ref.resourceId, hyper.order_id) : {};
   const charging = modes.includes('PRE_PAID') ? subscriptionCharging(billing.own) : chargingOf(modes[0], billing.own);
-  const disks: Disk[] = [];
-  const tags: Record<string, string> = {};
-  for (const dev of servers) {
-    const node = await nodeDisks(api, s, dev, charging.mode);
-    disks.push(...node.disks);
-    Object.assign(tags, node.tags);
-  }
+  const { disks, tags } = await memberDisks(api, s, servers, charging.mode);
   return snapshotFrom(
     api,
     s,
@@ -146,26 +168,33 @@ export async function supernodeStatus(api: HuaweiApi, ref: ResourceRef): Promise
 const bssRaw = (own: BssResourceWire | undefined) => (own ? `BSS_STATUS_${own.status ?? 'UNKNOWN'}` : 'NOT_IN_BSS');
 
 export async function inspectRack(api: HuaweiApi, ref: ResourceRef): Promise<ResourceSnapshot> {
-  scopeOf(ref);
+  const s = scopeOf(ref);
   const billing = await readBilling(api, ref.resourceId);
-  if (bssClosed(billing.own)) return goneSnapshot(ref, bssRaw(billing.own), new Date().toISOString());
-  const frozen = bssFrozen(billing.own);
-  return {
+  if (bssClosed(billing.own)) return goneSnapshot(ref, billing.own ? 'reported-deleted' : 'unknown-id', bssRaw(billing.own), new Date().toISOString());
+  const charging = subscriptionCharging(billing.own);
+  // The rack's order takes every member node with its system disk and creation-time data disks (seed 000):
+  // read each member's DevServer and disks so that the plan lists them (and the backup gate applies).
+  const servers: DevServerWire[] = [];
+  for (const member of billing.members ?? []) {
+    if (member === ref.resourceId) continue;
+    try {
+      servers.push((await api.getDevServer(s, member)).body);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  // Member servers' tags count for the rack: a protection tag on any member protects the whole order.
+  const { disks, tags } = await memberDisks(api, s, servers, charging.mode);
+  return snapshotFrom(
+    api,
+    s,
     ref,
-    exists: true,
-    status: billing.own?.status === 2 ? 'running' : 'other',
-    rawStatus: bssRaw(billing.own),
-    name: billing.own?.resource_name,
-    charging: subscriptionCharging(billing.own),
-    ...(frozen ? { frozen } : {}),
-    locks: [],
-    deletionProtection: false,
-    tags: {},
-    disks: [],
-    snapshots: [],
-    ...(billing.order ? { order: billing.order } : {}),
-    readAt: new Date().toISOString(),
-  };
+    { rawStatus: bssRaw(billing.own), status: billing.own?.status === 2 ? 'running' : 'other', name: billing.own?.resource_name },
+    billing,
+    charging,
+    disks,
+    tags,
+  );
 }
 
 /**

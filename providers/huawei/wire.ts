@@ -33,6 +33,7 @@ export interface EcsServerWire {
     id?: string;
     name?: string;
     status?: string;
+    'OS-EXT-STS:task_state'?: string | null;
     metadata?: Record<string, string>;
     tags?: string[];
     'os-extended-volumes:volumes_attached'?: { id?: string; bootIndex?: string; delete_on_termination?: string | boolean }[];
@@ -67,6 +68,8 @@ export interface BssResourceWire {
   main_resource_id?: string;
   parent_resource_id?: string;
   expire_policy?: number;
+  /** Modelled: the solution product portfolio the resource was bought in (goes only as a whole). */
+  portfolio_id?: string;
 }
 
 export interface BssQueryWire {

@@ -24,6 +24,10 @@ export const ALIBABA_ERRORS = {
   ServiceUnavailable: { httpStatus: 503, message: 'The request has failed due to a temporary failure of the server.' },
   // ECS.
   InvalidParameter: { httpStatus: 400, message: 'The input parameter InstanceId is invalid.' },
+  // DeleteInstances answers a passed dry run with DRYRUN.SUCCESS (SDK model of DeleteInstancesRequest.DryRun).
+  'DRYRUN.SUCCESS': { httpStatus: 400, message: 'This request is a dryrun request with successful result.' },
+  // ECS "How to ensure idempotence": a ClientToken in use with other parameters. HTTP status unverified.
+  IdempotentParameterMismatch: { httpStatus: 400, message: 'The specified parameter ClientToken has been used with different request parameters.' },
   DryRunOperation: { httpStatus: 400, message: 'Request validation has been passed with DryRun flag set.' },
   'InvalidInstanceIds.Malformed': { httpStatus: 400, message: 'The specified parameter InstanceIds is not valid.' },
   'InvalidDiskIds.Malformed': { httpStatus: 400, message: 'The specified parameter DiskIds is not valid.' },

@@ -52,7 +52,7 @@ const instance = z
     slbConfiguring: z.boolean().default(false),
     /** Clear both dependency flags this long after the fixture is loaded (the other product lets go). */
     dependenciesClearAfterMs: z.number().int().nonnegative().optional(),
-    /** A Pending instance becomes Running this long after the fixture is loaded; absent = stays Pending. */
+    /** A Pending instance becomes Running this long after the fixture is loaded; absent = timing.createMs. */
     pendingMs: z.number().int().nonnegative().optional(),
     instanceType: z.string().default('ecs.g7.large'),
     cpu: z.number().int().positive().default(2),
@@ -100,8 +100,12 @@ export const alibabaSectionSchema = z.object({
       stopMs: z.number().int().nonnegative().default(300),
       startMs: z.number().int().nonnegative().optional(),
       deleteMs: z.number().int().nonnegative().default(300),
+      /** Pending → Running for instances seeded Pending without their own pendingMs. */
+      createMs: z.number().int().nonnegative().default(30_000),
+      /** How long a DeleteInstances ClientToken is remembered (modelled). */
+      clientTokenMs: z.number().int().nonnegative().default(3_600_000),
     })
-    .default({ stopMs: 300, deleteMs: 300 }),
+    .prefault({}),
   instances: z.array(instance).default([]),
   disks: z.array(disk).default([]),
   snapshots: z.array(snapshot).default([]),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CallDescription, ProviderSim, SimContext, SimError } from '../core/types';
 import type { ActionHandler, ApiEnv } from './actions/common';
-import { deleteInstance } from './actions/delete-instance';
+import { deleteInstance, deleteInstances } from './actions/delete-instance';
 import { deleteDisk, describeDisks, modifyDiskAttribute } from './actions/disks';
 import { describeInstanceAttribute, describeInstances, modifyInstanceAttribute, stopInstance } from './actions/instances';
 import { deleteSnapshot, describeSnapshots } from './actions/snapshots';
@@ -23,6 +23,7 @@ const ACTIONS: Record<string, ActionHandler> = {
   StopInstance: stopInstance,
   ModifyInstanceAttribute: modifyInstanceAttribute,
   DeleteInstance: deleteInstance,
+  DeleteInstances: deleteInstances,
   DescribeDisks: describeDisks,
   ModifyDiskAttribute: modifyDiskAttribute,
   DeleteDisk: deleteDisk,
@@ -35,6 +36,7 @@ function targetOf(params: Map<string, string>): string | undefined {
   const direct = params.get('InstanceId') ?? params.get('DiskId') ?? params.get('SnapshotId');
   if (direct) return direct;
   if (params.has('DiskIds.1') && !params.has('DiskIds.2')) return params.get('DiskIds.1');
+  if (params.has('InstanceId.1') && !params.has('InstanceId.2')) return params.get('InstanceId.1');
   for (const list of ['InstanceIds', 'DiskIds', 'SnapshotIds']) {
     const raw = params.get(list);
     if (!raw) continue;
@@ -61,8 +63,9 @@ export function createAlibabaSim(ctx: SimContext): ProviderSim {
   function scheduleFixtureTransitions(section: ReturnType<typeof parseAlibabaSection>): void {
     for (const i of section.instances) {
       const inst = state.instances.get(i.id)!;
-      if (i.status === 'Pending' && i.pendingMs !== undefined) {
-        ctx.timeline.after(i.pendingMs, i.id, () => {
+      // Every seeded transition completes like the real one, after a modelled delay: nothing stays frozen.
+      if (i.status === 'Pending') {
+        ctx.timeline.after(i.pendingMs ?? state.timing.createMs, i.id, () => {
           if (inst.status !== 'Pending') return;
           inst.status = 'Running';
           inst.startedAt = Date.now();
@@ -121,7 +124,7 @@ export function createAlibabaSim(ctx: SimContext): ProviderSim {
           if (!action) failMissing('Action');
           const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
           if (!handler) aliFail('InvalidAction.NotFound');
-          const body = handler(paramsOf(req), env);
+          const body = handler(paramsOf(req), { ...env, requestId: req.simRequestId });
           return reply.header('content-type', 'application/json;charset=utf-8').send({ RequestId: req.simRequestId, ...body });
         },
       });

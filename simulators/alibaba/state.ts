@@ -79,6 +79,16 @@ export interface Timing {
   stopMs: number;
   startMs: number;
   deleteMs: number;
+  /** Pending → Running of an instance seeded Pending (unless the instance sets its own pendingMs). */
+  createMs: number;
+  /** How long a DeleteInstances ClientToken is remembered (modelled: ECS documents no window). */
+  clientTokenMs: number;
+}
+
+interface SeenToken {
+  fingerprint: string;
+  requestId: string;
+  at: number;
 }
 
 export function isSecurityLocked(i: InstanceState): boolean {
@@ -95,14 +105,22 @@ export class AlibabaState {
   disks = new Map<string, DiskState>();
   snapshots = new Map<string, SnapshotState>();
   accessKeys = new Map<string, AccessKey>();
-  timing: Timing = { stopMs: 300, startMs: 300, deleteMs: 300 };
+  timing: Timing = { stopMs: 300, startMs: 300, deleteMs: 300, createMs: 30_000, clientTokenMs: 3_600_000 };
+  private tokens = new Map<string, SeenToken>();
 
   load(section: ParsedAlibabaSection, now: number): void {
     this.instances.clear();
     this.disks.clear();
     this.snapshots.clear();
     this.accessKeys.clear();
-    this.timing = { stopMs: section.timing.stopMs, deleteMs: section.timing.deleteMs, startMs: section.timing.startMs ?? section.timing.stopMs };
+    this.tokens.clear();
+    this.timing = {
+      stopMs: section.timing.stopMs,
+      deleteMs: section.timing.deleteMs,
+      startMs: section.timing.startMs ?? section.timing.stopMs,
+      createMs: section.timing.createMs,
+      clientTokenMs: section.timing.clientTokenMs,
+    };
     for (const k of section.accessKeys) this.accessKeys.set(k.accessKeyId, { ...k });
 
     for (const i of section.instances) {
@@ -179,6 +197,20 @@ export class AlibabaState {
         usedByImage: s.usedByImage,
       });
     }
+  }
+
+  /** A ClientToken accepted within the window, if any. */
+  clientToken(token: string, now: number): SeenToken | undefined {
+    const seen = this.tokens.get(token);
+    if (seen && now - seen.at > this.timing.clientTokenMs) {
+      this.tokens.delete(token);
+      return undefined;
+    }
+    return seen;
+  }
+
+  rememberClientToken(token: string, fingerprint: string, requestId: string, now: number): void {
+    this.tokens.set(token, { fingerprint, requestId, at: now });
   }
 
   disksOf(instanceId: string): DiskState[] {

@@ -31,6 +31,15 @@ const Instance = z.object({
   tags: z.array(Tag).default([]),
   /** 0 = not protected, 1 = release protection on (InstanceModel.deletionProtection). */
   deletionProtection: z.union([z.literal(0), z.literal(1)]).default(0),
+  /**
+   * A seeded transitional status (Creating, Starting, Stopping, Deleting) completes this long after the
+   * fixture is loaded; absent = the matching timing (createMs, startMs, stopMs, releaseMs).
+   */
+  transitionMs: z.number().int().nonnegative().optional(),
+  /** Recycled only: when it went into the recycle bin (default: when the fixture is loaded). */
+  recycleTime: Time.optional(),
+  /** Recycled only: the bin's retention ends (and the instance is released) this long after loading; default from recycleTime + timing.recycleRetentionMs. */
+  recycleEndsInMs: z.number().int().nonnegative().optional(),
 });
 
 const Volume = z.object({
@@ -78,6 +87,12 @@ export const BaiduSection = z.object({
       releaseMs: z.number().int().nonnegative().default(300),
       /** Stopping → Stopped. */
       stopMs: z.number().int().nonnegative().default(200),
+      /** Starting → Running of an instance seeded Starting. */
+      startMs: z.number().int().nonnegative().default(200),
+      /** Creating → Running of an instance seeded Creating. */
+      createMs: z.number().int().nonnegative().default(30_000),
+      /** How long the recycle bin keeps an instance before releasing it (bce-sdk-go doc/BCC.md: 7 days). */
+      recycleRetentionMs: z.number().int().nonnegative().default(7 * 86_400_000),
     })
     .prefault({}),
   instances: z.array(Instance).default([]),
@@ -88,7 +103,11 @@ export const BaiduSection = z.object({
 
 export type BaiduSectionInput = z.input<typeof BaiduSection>;
 export type BaiduFixture = z.output<typeof BaiduSection>;
-export type InstanceRecord = z.output<typeof Instance>;
+export type InstanceRecord = z.output<typeof Instance> & {
+  /** Recycled: when it went into the bin, and when the bin releases it (ISO, second precision). */
+  recycledAt?: string;
+  recycleEndsAt?: string;
+};
 export type VolumeRecord = Omit<z.output<typeof Volume>, 'status'> & { status: string };
 export type SnapshotRecord = z.output<typeof Snapshot>;
 export type ImageRecord = z.output<typeof Image>;

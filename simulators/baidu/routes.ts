@@ -3,7 +3,7 @@ import { rawBody } from '../core/sim-server';
 import type { CallDescription } from '../core/types';
 import { baiduFail } from './errors';
 import { NO_FLAGS, type BaiduStore, type ReleaseFlags } from './state';
-import { instanceView, page, snapshotView, volumeView } from './views';
+import { instanceView, page, recycleView, snapshotView, volumeView } from './views';
 
 type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | undefined> }>;
 
@@ -54,6 +54,57 @@ function routeTable(store: BaiduStore): RouteDef[] {
     store.release(req.params.id, NO_FLAGS, 'release');
   };
   return [
+    {
+      method: 'GET',
+      url: '/v2/instance',
+      action: () => 'ListInstances',
+      handle: (req) => {
+        const { internalIp, dedicatedHostId, zoneName } = req.query;
+        const all = [...store.instances.values()].filter(
+          (i) => (!internalIp || i.internalIp === internalIp) && (!zoneName || i.zoneName === zoneName) && (!dedicatedHostId || dedicatedHostId === ''),
+        );
+        const { items, ...paging } = page(all, req.query.marker, req.query.maxKeys);
+        return { ...paging, instances: items.map((i) => instanceView(store, i)) };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/v2/recycle/instance',
+      action: () => 'ListRecycleInstances',
+      target: (req) => {
+        try {
+          const id = objectBody(req).instanceId;
+          return typeof id === 'string' ? id : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      handle: (req) => {
+        const body = objectBody(req);
+        const str = (k: string) => {
+          const v = body[k];
+          if (v === undefined || v === '') return undefined;
+          return typeof v === 'string' ? v : baiduFail('InappropriateJSON', `${k} must be a string.`);
+        };
+        const time = (k: string) => {
+          const v = str(k);
+          if (v === undefined) return undefined;
+          const t = Date.parse(v);
+          return Number.isNaN(t) ? baiduFail('InappropriateJSON', `${k} must be a UTC time like 2020-11-19T09:12:35Z.`) : t;
+        };
+        const maxKeys = body.maxKeys;
+        if (maxKeys !== undefined && (typeof maxKeys !== 'number' || !Number.isInteger(maxKeys) || maxKeys < 0)) return baiduFail('InappropriateJSON', 'maxKeys must be an integer.');
+        const bin = store.recycleBin({
+          instanceId: str('instanceId'),
+          name: str('name'),
+          paymentTiming: str('paymentTiming'),
+          recycleBegin: time('recycleBegin'),
+          recycleEnd: time('recycleEnd'),
+        });
+        const { items, ...paging } = page(bin, str('marker'), maxKeys === undefined || maxKeys === 0 ? undefined : String(maxKeys));
+        return { ...paging, instances: items.map((i) => recycleView(i)) };
+      },
+    },
     { method: 'GET', url: '/v2/instance/:id', action: () => 'GetInstance', target: byId, handle: getInstance },
     { method: 'GET', url: '/v1/instance/:id', action: () => 'GetInstance', target: byId, handle: getInstance },
     { method: 'DELETE', url: '/v2/instance/:id', action: () => 'ReleaseInstance', target: byId, handle: release },

@@ -2,6 +2,8 @@ import type { SimContext } from '../core/types';
 import { baiduFail } from './errors';
 import type { BaiduFixture, ImageRecord, InstanceRecord, SnapshotRecord, VolumeRecord } from './fixture';
 
+const isoSecond = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
 /** The release flags of POST /v2/instance/{id} (DeleteInstanceWithRelateResourceArgs). */
 export interface ReleaseFlags {
   relatedReleaseFlag: boolean;
@@ -36,7 +38,7 @@ export class BaiduStore {
   readonly snapshots = new Map<string, SnapshotRecord>();
   readonly images = new Map<string, ImageRecord>();
   readonly accessKeys = new Map<string, string>();
-  private timing: BaiduFixture['timing'] = { releaseMs: 300, stopMs: 200 };
+  private timing: BaiduFixture['timing'] = { releaseMs: 300, stopMs: 200, startMs: 200, createMs: 30_000, recycleRetentionMs: 7 * 86_400_000 };
 
   constructor(
     private readonly ctx: SimContext,
@@ -51,6 +53,89 @@ export class BaiduStore {
     for (const v of fixture.volumes) this.volumes.set(v.id, { ...v, status: v.status ?? (v.instanceId ? 'InUse' : 'Available') });
     for (const s of fixture.snapshots) this.snapshots.set(s.id, { ...s });
     for (const m of fixture.images) this.images.set(m.id, { ...m });
+    for (const i of this.instances.values()) this.scheduleSeededTransition(i);
+  }
+
+  /**
+   * A fixture may catch an instance mid-transition: it completes as the real service would, after a modelled
+   * delay on the shared timeline (so a stuck fault can still hold it). Creating → Running, Starting →
+   * Running, Stopping → Stopped, Deleting → gone (as a plain release), Recycled → released when the bin's
+   * retention ends.
+   */
+  private scheduleSeededTransition(inst: InstanceRecord): void {
+    const id = inst.id;
+    const after = (fallback: number, apply: (current: InstanceRecord) => void, status = inst.status) =>
+      this.ctx.timeline.after(inst.transitionMs ?? fallback, id, () => {
+        const current = this.instances.get(id);
+        if (current === inst && current.status === status) apply(current);
+      });
+    switch (inst.status) {
+      case 'Creating':
+        return after(this.timing.createMs, (i) => {
+          i.status = 'Running';
+          for (const v of this.volumesOf(id)) if (v.status === 'Creating') v.status = 'InUse';
+        });
+      case 'Starting':
+        return after(this.timing.startMs, (i) => (i.status = 'Running'));
+      case 'Stopping':
+        return after(this.timing.stopMs, (i) => (i.status = 'Stopped'));
+      case 'Deleting': {
+        const plan = this.plan(inst, NO_FLAGS, 'release');
+        return after(this.timing.releaseMs, () => this.completeRelease(id, plan));
+      }
+      case 'Recycled': {
+        const now = this.now();
+        const recycledAt = inst.recycleTime ? Date.parse(inst.recycleTime) : now;
+        const endsInMs = inst.recycleEndsInMs ?? Math.max(0, recycledAt + this.timing.recycleRetentionMs - now);
+        return this.intoRecycleBin(inst, recycledAt, endsInMs);
+      }
+      default:
+        return;
+    }
+  }
+
+  /** The instance is in the recycle bin until it is released from it or the retention ends. */
+  private intoRecycleBin(inst: InstanceRecord, recycledAt: number, endsInMs: number): void {
+    inst.status = 'Recycled';
+    inst.recycledAt = isoSecond(recycledAt);
+    inst.recycleEndsAt = isoSecond(this.now() + endsInMs);
+    const endsAt = this.now() + endsInMs;
+    this.ctx.timeline.after(endsInMs, inst.id, () => {
+      if (this.instances.get(inst.id) === inst && inst.status === 'Recycled') this.releaseFromBin(inst, endsAt);
+    });
+  }
+
+  /**
+   * Release from the recycle bin (modelled, see docs/baidu.md): whatever is still attached to the instance
+   * went into the bin with it and is released with it, with the system disk's snapshots (seed 004); the
+   * snapshots of CDS disks are kept.
+   */
+  private releaseFromBin(inst: InstanceRecord, startedAt = this.now()): void {
+    const volumes = this.volumesOf(inst.id);
+    const plan: ReleasePlan = {
+      instanceId: inst.id,
+      volumeIds: volumes.map((v) => v.id),
+      snapshotIds: volumes.filter((v) => v.isSystemVolume).flatMap((v) => this.snapshotsOf(v.id).map((x) => x.id)),
+      instanceRefundFlag: false,
+    };
+    inst.status = 'Deleting';
+    // The timeline applies transitions lazily: a release that began at the retention end counts from then.
+    this.ctx.timeline.after(Math.max(0, startedAt + this.timing.releaseMs - this.now()), inst.id, () => this.completeRelease(inst.id, plan));
+  }
+
+  /** POST /v2/recycle/instance: the recycle bin, filtered, in BCE marker paging. */
+  recycleBin(filter: { instanceId?: string; name?: string; paymentTiming?: string; recycleBegin?: number; recycleEnd?: number }): InstanceRecord[] {
+    return [...this.instances.values()].filter((i) => {
+      if (i.status !== 'Recycled' || !i.recycledAt) return false;
+      const at = Date.parse(i.recycledAt);
+      return (
+        (!filter.instanceId || i.id === filter.instanceId) &&
+        (!filter.name || (i.name ?? i.id) === filter.name) &&
+        (!filter.paymentTiming || i.paymentTiming === filter.paymentTiming) &&
+        (filter.recycleBegin === undefined || at >= filter.recycleBegin) &&
+        (filter.recycleEnd === undefined || at <= filter.recycleEnd)
+      );
+    });
   }
 
   /** Everything but the access keys (secrets never leave the simulator). */
@@ -97,13 +182,18 @@ export class BaiduStore {
     const inst = this.instance(id);
     const plan = this.plan(inst, flags, api);
     if (inst.status === 'Deleting') return plan;
+    // Modelled: a plain release of an instance in the bin releases it from the bin (same effect as the bin's own call).
+    if (inst.status === 'Recycled') {
+      this.releaseFromBin(inst);
+      return plan;
+    }
     if (inst.status === 'Creating') return baiduFail('Instance.ReleaseWhileCreating');
     if (inst.deletionProtection === 1) return baiduFail('Instance.DeletionProtection');
     if (api === 'release' && inst.paymentTiming === 'Prepaid' && !this.isExpired(inst)) return baiduFail('Instance.ReleaseNotPrepay');
 
-    if (flags.bccRecycleFlag && api === 'release' && inst.status !== 'Recycled') {
+    if (flags.bccRecycleFlag && api === 'release') {
       // The recycle bin keeps the instance with its disks, stopped, until it is released for good.
-      inst.status = 'Recycled';
+      this.intoRecycleBin(inst, this.now(), this.timing.recycleRetentionMs);
       return plan;
     }
     inst.status = 'Deleting';
@@ -114,10 +204,10 @@ export class BaiduStore {
   /** DELETE /v2/recycle/instance/{id}: only an instance in the recycle bin. */
   releaseRecycled(id: string): void {
     const inst = this.instance(id);
+    // A repeat while the release from the bin is under way is a no-op (like a repeated release).
+    if (inst.status === 'Deleting') return;
     if (inst.status !== 'Recycled') return baiduFail('Instance.InvalidStatus', `The instance ${id} is not in the recycle bin.`);
-    const plan = this.plan(inst, NO_FLAGS, 'release');
-    inst.status = 'Deleting';
-    this.ctx.timeline.after(this.timing.releaseMs, id, () => this.completeRelease(id, plan));
+    this.releaseFromBin(inst);
   }
 
   /** PUT /v2/instance/{id}?stop. Stopping or Stopped again is a no-op. */

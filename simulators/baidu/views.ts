@@ -63,6 +63,22 @@ export function instanceView(store: BaiduStore, i: InstanceRecord) {
   };
 }
 
+/** One entry of the recycle bin list (bce-sdk-go RecycleInstanceModel). */
+export function recycleView(i: InstanceRecord) {
+  return {
+    id: i.id,
+    serialNumber: '',
+    name: i.name ?? i.id,
+    recycleTime: i.recycledAt ?? '',
+    deleteTime: i.recycleEndsAt ?? '',
+    paymentTiming: i.paymentTiming,
+    serviceName: 'BCC',
+    serviceType: 'BCC',
+    configItems: [`cpu:${i.cpuCount}`, `memory:${i.memoryCapacityInGB}`],
+    configItem: { cpu: i.cpuCount, memory: i.memoryCapacityInGB, type: i.instanceType, specId: '', spec: i.spec, zoneName: i.zoneName },
+  };
+}
+
 export function snapshotView(s: SnapshotRecord, store: BaiduStore) {
   return {
     id: s.id,

@@ -49,8 +49,10 @@ function resourceView(r: BillingResource) {
 
 /**
  * Billing Center (BSS, global): query yearly/monthly resources, unsubscribe them, release frozen ones.
- * Unsubscribe and release act on whole orders: every member is closed, then (after `orderCloseMs`)
- * its service object is deleted with the Lite Server data-disk rules.
+ * Unsubscribe and release act on a unit (seed 001): the named primary resource with its secondaries (a
+ * rack's or supernode's nodes, a server's disks), never another primary of the same order; a solution
+ * portfolio only as a whole. Every member is closed, then (after `orderCloseMs`) its service object is
+ * deleted with the Lite Server data-disk rules.
  */
 export function bssRoutes(app: FastifyInstance, state: HuaweiState): void {
   app.post('/v2/orders/suscriptions/resources/query', action('ListCustomerResources', targetIds), async (req) => {
@@ -79,8 +81,11 @@ export function bssRoutes(app: FastifyInstance, state: HuaweiState): void {
     return { total_count: rows.length, data: rows.slice(offset as number, (offset as number) + (limit as number)).map(resourceView) };
   });
 
-  /** The checks both unsubscribe and release make on each named resource; returns its order's members. */
-  const orderMembers = (id: string, mode: 'unsubscribe' | 'release'): BillingResource[] => {
+  /**
+   * The checks both unsubscribe and release make on each named resource; returns what the call takes
+   * (state.billingUnit: the primary and its secondaries, or a whole solution portfolio).
+   */
+  const unitOf = (id: string, named: ReadonlySet<string>, mode: 'unsubscribe' | 'release'): BillingResource[] => {
     const r = state.billing.get(id);
     if (!r) {
       if (state.closedResources.has(id)) fail(huaweiError('CBC.30000067', `The resource ${id} has already been unsubscribed.`));
@@ -89,26 +94,34 @@ export function bssRoutes(app: FastifyInstance, state: HuaweiState): void {
     if (r.status === STATUS_CLOSED) fail(huaweiError('CBC.30000067', `The resource ${id} has already been unsubscribed.`));
     if (r.is_main_resource !== 1) {
       const main = r.main_resource_id ?? r.parent_resource_id ?? 'its primary resource';
-      fail(huaweiError('CBC.0100', `The resource ${id} is not a primary resource: it belongs to ${main} (order ${r.order_id}) and cannot be ${mode === 'unsubscribe' ? 'unsubscribed' : 'released'} alone. Act on ${main}: the whole order goes.`));
+      fail(huaweiError('CBC.0100', `The resource ${id} is not a primary resource: it belongs to ${main} (order ${r.order_id}) and cannot be ${mode === 'unsubscribe' ? 'unsubscribed' : 'released'} alone. Act on ${main}: it goes with its attached resources.`));
+    }
+    const unit = state.billingUnit(id);
+    // A solution portfolio goes only as a whole: the request must name every primary resource of it.
+    const missing = unit.filter((m) => m.is_main_resource === 1 && !named.has(m.resource_id)).map((m) => m.resource_id);
+    if (missing.length > 0) {
+      fail(huaweiError('CBC.0100', `The resource ${id} belongs to the solution portfolio ${r.portfolio_id}, which can only be ${mode === 'unsubscribe' ? 'unsubscribed' : 'released'} as a whole: name ${missing.join(', ')} in the same request.`));
     }
     const frozen = r.status === STATUS_FROZEN || r.status === STATUS_EXPIRED;
     if (mode === 'unsubscribe' && frozen) {
       fail(huaweiError('CBC.99003656', `The resource ${id} is ${r.status === STATUS_FROZEN ? 'frozen' : 'in its grace period'} and cannot be unsubscribed; release it instead.`));
     }
     if (mode === 'release' && !frozen) fail(huaweiError('CBC.0100', `The resource ${id} is not frozen: only frozen yearly/monthly resources can be released; unsubscribe it instead.`));
-    const members = [...state.billing.values()].filter((m) => m.order_id === r.order_id);
-    if (members.some((m) => m.sim?.pendingPayment)) fail(huaweiError('CBC.99003100', `The order ${r.order_id} of resource ${id} is pending payment.`));
-    if (members.some((m) => m.sim?.transactionInProgress)) fail(huaweiError('CBC.99003651', `Another transaction is being processed for resource ${id}. Try again later.`));
-    if (state.hosts.has(id)) {
-      const vms = state.serversOnHost(id);
+    if (pendingPaymentOrders().has(r.order_id)) fail(huaweiError('CBC.99003100', `The order ${r.order_id} of resource ${id} is pending payment.`));
+    if (unit.some((m) => m.sim?.transactionInProgress)) fail(huaweiError('CBC.99003651', `Another transaction is being processed for resource ${id}. Try again later.`));
+    for (const m of unit) {
+      const vms = state.hosts.has(m.resource_id) ? state.serversOnHost(m.resource_id) : [];
       if (vms.length > 0) {
-        fail(huaweiError('CBC.0151', `The dedicated host ${id} still runs ${vms.length} VM(s): ${vms.map((v) => v.id).join(', ')}. Delete every VM on it (including RDS, MRS and CCE ones) first.`));
+        fail(huaweiError('CBC.0151', `The dedicated host ${m.resource_id} still runs ${vms.length} VM(s): ${vms.map((v) => v.id).join(', ')}. Delete every VM on it (including RDS, MRS and CCE ones) first.`));
       }
     }
-    return members;
+    return unit;
   };
 
-  /** Close a whole order now; delete its members' service objects after `orderCloseMs`. */
+  /** Orders pending payment: every order one of whose records is marked `sim.pendingPayment`. */
+  const pendingPaymentOrders = () => new Set([...state.billing.values()].filter((r) => r.sim?.pendingPayment).map((r) => r.order_id));
+
+  /** Close what one call takes now; delete its members' service objects after `orderCloseMs`. */
   const closeOrder = (members: BillingResource[]) => {
     for (const m of members) {
       m.status = STATUS_CLOSED;
@@ -164,16 +177,55 @@ export function bssRoutes(app: FastifyInstance, state: HuaweiState): void {
       }
       if (b.unsubscribe_reason !== undefined && typeof b.unsubscribe_reason !== 'string') fail(huaweiError('CBC.0100', 'unsubscribe_reason must be a string.'));
     }
-    // Validate every resource before touching any: a refused request changes nothing.
-    const orders = new Map<string, BillingResource[]>();
+    // Validate every resource before touching any: a refused request changes nothing. One unsubscription
+    // order per unit (a portfolio named by several of its primaries is one unit).
+    const named = new Set(ids);
+    const units = new Map<string, BillingResource[]>();
     for (const id of ids) {
-      const members = orderMembers(id, mode);
-      orders.set(members[0]!.order_id, members);
+      const unit = unitOf(id, named, mode);
+      units.set(unit.find((m) => m.is_main_resource === 1)?.portfolio_id ?? id, unit);
     }
     // unsubscribe_type 2 only cancels renewals: the resources stay in use.
-    if (!(mode === 'unsubscribe' && b.unsubscribe_type === 2)) for (const members of orders.values()) closeOrder(members);
-    return { order_ids: [...orders.keys()].map(() => unsubscribeOrderId()) };
+    if (!(mode === 'unsubscribe' && b.unsubscribe_type === 2)) for (const unit of units.values()) closeOrder(unit);
+    return { order_ids: [...units.keys()].map(() => unsubscribeOrderId()) };
   };
+
+  /**
+   * ShowCustomerAccountBalances (real path and shape). The real answer has no "frozen" flag: `debt_amount`
+   * (arrears) is the nearest public sign of an account freeze, so a frozen account owes money here.
+   */
+  app.get('/v2/accounts/customer-accounts/balances', action('ShowCustomerAccountBalances'), async () => ({
+    account_balances: [
+      { account_id: `${hexId().slice(0, 16)}`, account_type: 1, amount: state.accountFrozen ? 0 : 1000, currency: 'CNY', designated_amount: 0, measure_id: 1, memo: '' },
+    ],
+    debt_amount: state.accountDebt,
+    measure_id: 1,
+    currency: 'CNY',
+  }));
+
+  /**
+   * ListCustomerOrders (real path; the fields the adapter reads): every order of the account's yearly/monthly
+   * resources, status 5 = pending payment, 4 = completed. Filters `status`, `order_id`, `offset`, `limit` (≤ 100).
+   */
+  app.get('/v2/orders/customer-orders', action('ListCustomerOrders', (req) => (req.query as Record<string, string | undefined>).order_id), async (req) => {
+    const q = req.query as Record<string, string | undefined>;
+    const limit = q.limit === undefined ? 10 : Number(q.limit);
+    const offset = q.offset === undefined ? 0 : Number(q.offset);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) fail(huaweiError('CBC.0100', 'limit must be between 1 and 100.'));
+    if (!Number.isInteger(offset) || offset < 0) fail(huaweiError('CBC.0100', 'offset must be 0 or more.'));
+    const pending = pendingPaymentOrders();
+    let orders = [...new Set([...state.billing.values()].map((r) => r.order_id))].map((id) => ({
+      order_id: id,
+      customer_id: state.accessKeys.values().next().value?.domainId ?? '',
+      service_type_code: [...state.billing.values()].find((r) => r.order_id === id)?.service_type_code ?? '',
+      status: pending.has(id) ? 5 : 4,
+      order_type: 1,
+      create_time: '2025-01-01T00:00:00Z',
+    }));
+    if (q.status) orders = orders.filter((o) => String(o.status) === q.status);
+    if (q.order_id) orders = orders.filter((o) => o.order_id === q.order_id);
+    return { total_count: orders.length, order_infos: orders.slice(offset, offset + limit) };
+  });
 
   app.post('/v2/orders/subscriptions/resources/unsubscribe', action('UnsubscribeResources', targetIds), async (req) => actOnOrders(req, 'unsubscribe'));
   app.post('/v2/orders/subscriptions/resources/release', action('ReleaseResources', targetIds), async (req) => actOnOrders(req, 'release'));

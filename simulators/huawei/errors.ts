@@ -50,7 +50,7 @@ export function huaweiError(code: HuaweiErrorCode, message?: string): SimError {
 type Service = 'modelarts' | 'bss' | 'ecs' | 'deh' | 'evs' | 'dcc';
 
 export function serviceOf(path: string): Service {
-  if (path.startsWith('/v2/orders/')) return 'bss';
+  if (path.startsWith('/v2/orders/') || path.startsWith('/v2/accounts/')) return 'bss';
   if (/^\/v1\/[^/]+\/dev-servers/.test(path)) return 'modelarts';
   if (path.startsWith('/v1.0/')) return 'deh';
   if (/^\/v1\/[^/]+\/dcc\//.test(path)) return 'dcc';

@@ -9,8 +9,8 @@ const fail = (e: SimError): never => simFail(e.httpStatus, e.code, e.message);
 
 /**
  * EVS disks and snapshots, for cleaning up the disks a server deletion kept. Deleting a disk is
- * asynchronous (a job on the shared jobs API) and takes the disk's snapshots with it; an attached disk
- * cannot be deleted.
+ * asynchronous (a job on the shared jobs API); it keeps the disk's snapshots unless `?cascade=true`
+ * (EVS default false, providers.md); an attached disk cannot be deleted.
  */
 export function evsRoutes(app: FastifyInstance, state: HuaweiState): void {
   const findVolume = (projectId: string, id: string): Volume => {
@@ -32,6 +32,7 @@ export function evsRoutes(app: FastifyInstance, state: HuaweiState): void {
 
   app.delete('/v2/:project_id/cloudvolumes/:volume_id', action('DeleteVolume'), async (req) => {
     const { project_id, volume_id } = params(req);
+    const cascade = (req.query as Record<string, string | undefined>).cascade === 'true';
     const v = findVolume(project_id!, volume_id!);
     if (v.attachments.length > 0) fail(huaweiError('EVS.2024', `The disk ${v.id} is attached to ${v.attachments.map((a) => a.server_id).join(', ')}; detach it first.`));
     if (v.status === 'deleting') fail(huaweiError('EVS.2024', `The disk ${v.id} is being deleted.`));
@@ -48,7 +49,7 @@ export function evsRoutes(app: FastifyInstance, state: HuaweiState): void {
     };
     state.jobs.set(job.job_id, job);
     state.after(state.timing.serverDeleteMs, v.id, () => {
-      state.deleteVolume(v.id);
+      state.deleteVolume(v.id, cascade);
       job.status = 'SUCCESS';
       job.end_time = nowIso();
     });
@@ -64,6 +65,12 @@ export function evsRoutes(app: FastifyInstance, state: HuaweiState): void {
   const snapshotsTarget = (req: FastifyRequest) => (req.query as Record<string, string | undefined>).volume_id;
   app.get('/v2/:project_id/cloudsnapshots', action('ListSnapshots', snapshotsTarget), listSnapshots);
   app.get('/v2/:project_id/cloudsnapshots/detail', action('ListSnapshots', snapshotsTarget), listSnapshots);
+
+  app.get('/v2/:project_id/cloudsnapshots/:snapshot_id', action('ShowSnapshot'), async (req) => {
+    const { project_id, snapshot_id } = params(req);
+    const s = project_id === state.projectId ? state.snapshots.get(snapshot_id!) : undefined;
+    return { snapshot: s ?? fail(huaweiError('EVS.5404', `The snapshot ${snapshot_id} does not exist.`)) };
+  });
 
   app.delete('/v2/:project_id/cloudsnapshots/:snapshot_id', action('DeleteSnapshot'), async (req, reply) => {
     const { project_id, snapshot_id } = params(req);

@@ -89,6 +89,12 @@ export interface BillingResource {
   expire_time: string;
   expire_policy: number;
   update_time?: string;
+  /**
+   * MODELLED: the solution product portfolio the resource was bought in. A portfolio is unsubscribed only
+   * as a whole (seed 001): a request must name every primary resource of it, or BSS refuses (CBC.0100).
+   */
+  portfolio_id?: string;
+  /** `pendingPayment` marks the whole order pending payment (CBC.99003100, listed by ListCustomerOrders status 5). */
   sim?: { pendingPayment?: boolean; transactionInProgress?: boolean };
 }
 
@@ -145,7 +151,11 @@ export interface HuaweiFixture {
   /** The project that owns every regional resource below (default: the first access key's first project). */
   projectId?: string;
   accessKeys?: AccessKeyFixture[];
-  account?: { frozen?: boolean };
+  /**
+   * `frozen`: unsubscribe answers CBC.7281, and ShowCustomerAccountBalances reports a debt (`debtAmount`,
+   * default 1280.5 when frozen, 0 otherwise): the read that reveals the freeze before anything is deleted.
+   */
+  account?: { frozen?: boolean; debtAmount?: number };
   timing?: Partial<HuaweiTiming>;
   devServers?: DevServer[];
   hyperinstances?: Hyperinstance[];

@@ -37,17 +37,7 @@ export function modelartsRoutes(app: FastifyInstance, state: HuaweiState): void 
   const startDelete = (ds: DevServer) => {
     ds.status = 'DELETING';
     ds.update_at = Date.now();
-    state.after(state.timing.deleteMs, ds.id, () => {
-      ds.update_at = Date.now();
-      if (ds.sim?.failDelete) {
-        ds.status = 'DELETE_FAILED';
-        return;
-      }
-      ds.status = 'DELETED';
-      state.retireDevServer(ds);
-      if (ds.charging_mode === 'PRE_PAID') state.closeBilling(state.billingFamily(ds.id).map((r) => r.resource_id));
-      state.after(state.timing.goneAfterMs, ds.id, () => state.devServers.delete(ds.id));
-    });
+    state.finishDevServerDelete(ds);
   };
 
   app.get('/v1/:project_id/dev-servers/:id', action('ShowDevServer'), async (req) => {
@@ -86,20 +76,7 @@ export function modelartsRoutes(app: FastifyInstance, state: HuaweiState): void 
     }
     h.status = 'TERMINATING';
     h.update_at = Date.now();
-    for (const c of children) c.status = 'DELETING';
-    state.after(state.timing.deleteMs, h.id, () => {
-      h.status = 'TERMINATED';
-      h.update_at = Date.now();
-      for (const c of children) {
-        c.status = 'DELETED';
-        state.retireDevServer(c);
-      }
-      if (!payPerUse) state.closeBilling([h.id, ...children.map((c) => c.id)].flatMap((rid) => state.billingFamily(rid).map((r) => r.resource_id)));
-      state.after(state.timing.goneAfterMs, h.id, () => {
-        state.hyperinstances.delete(h.id);
-        for (const c of children) state.devServers.delete(c.id);
-      });
-    });
+    state.finishHyperinstanceDelete(h);
     return hyperView(h);
   });
 }

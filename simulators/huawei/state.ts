@@ -54,6 +54,8 @@ export class HuaweiState {
   projectId = '';
   accessKeys = new Map<string, AccessKeyFixture>();
   accountFrozen = false;
+  /** Amount the account owes (ShowCustomerAccountBalances `debt_amount`): positive while it is frozen for arrears. */
+  accountDebt = 0;
   timing: HuaweiTiming = { ...DEFAULT_TIMING };
   devServers = new Map<string, DevServer>();
   hyperinstances = new Map<string, Hyperinstance>();
@@ -84,6 +86,56 @@ export class HuaweiState {
     this.volumes = byId(f.volumes, (v) => v.id);
     this.snapshots = byId(f.snapshots, (s) => s.id);
     this.jobs = new Map();
+    this.accountDebt = f.account?.debtAmount ?? (this.accountFrozen ? 1280.5 : 0);
+    this.resumeTransitions();
+  }
+
+  /**
+   * A fixture may seed an object mid-transition (a DevServer DELETING, a supernode TERMINATING, a host
+   * released): it goes on as the real service would, after the modelled delay, so no fixture can hold
+   * a release forever (only a "stuck" fault does that).
+   */
+  private resumeTransitions(): void {
+    for (const ds of this.devServers.values()) if (ds.status === 'DELETING') this.finishDevServerDelete(ds);
+    for (const h of this.hyperinstances.values()) if (h.status === 'TERMINATING') this.finishHyperinstanceDelete(h);
+    for (const host of this.hosts.values()) {
+      if (host.state === 'released') this.after(this.timing.goneAfterMs, host.dedicated_host_id, () => this.hosts.delete(host.dedicated_host_id));
+    }
+  }
+
+  /** A DevServer already DELETING: DELETED (or DELETE_FAILED) after deleteMs, its disks handled, then 404. */
+  finishDevServerDelete(ds: DevServer): void {
+    this.after(this.timing.deleteMs, ds.id, () => {
+      ds.update_at = Date.now();
+      if (ds.sim?.failDelete) {
+        ds.status = 'DELETE_FAILED';
+        return;
+      }
+      ds.status = 'DELETED';
+      this.retireDevServer(ds);
+      if (ds.charging_mode === 'PRE_PAID') this.closeBilling(this.billingFamily(ds.id).map((r) => r.resource_id));
+      this.after(this.timing.goneAfterMs, ds.id, () => this.devServers.delete(ds.id));
+    });
+  }
+
+  /** A supernode already TERMINATING: TERMINATED with its servers after deleteMs, then 404. */
+  finishHyperinstanceDelete(h: Hyperinstance): void {
+    const children = h.server_ids.flatMap((sid) => this.devServers.get(sid) ?? []);
+    const payPerUse = children.length > 0 && children.every((c) => c.charging_mode === 'POST_PAID');
+    for (const c of children) c.status = 'DELETING';
+    this.after(this.timing.deleteMs, h.id, () => {
+      h.status = 'TERMINATED';
+      h.update_at = Date.now();
+      for (const c of children) {
+        c.status = 'DELETED';
+        this.retireDevServer(c);
+      }
+      if (!payPerUse) this.closeBilling([h.id, ...children.map((c) => c.id)].flatMap((rid) => this.billingFamily(rid).map((r) => r.resource_id)));
+      this.after(this.timing.goneAfterMs, h.id, () => {
+        this.hyperinstances.delete(h.id);
+        for (const c of children) this.devServers.delete(c.id);
+      });
+    });
   }
 
   snapshot() {
@@ -91,7 +143,7 @@ export class HuaweiState {
     return {
       region: this.region,
       projectId: this.projectId,
-      account: { frozen: this.accountFrozen },
+      account: { frozen: this.accountFrozen, debtAmount: this.accountDebt },
       timing: this.timing,
       devServers: all(this.devServers),
       hyperinstances: all(this.hyperinstances),
@@ -113,10 +165,14 @@ export class HuaweiState {
     return [...this.volumes.values()].filter((v) => v.attachments.some((a) => a.server_id === serverId));
   }
 
-  /** A disk goes with its snapshots (EVS deletes a disk's snapshots together with the disk). */
-  deleteVolume(volumeId: string): void {
+  /**
+   * Delete a disk. Its snapshots are KEPT unless `cascade` (EVS `DELETE volume` default cascade=false,
+   * providers.md). A disk deleted by a server / DevServer / order deletion keeps its snapshots too: unverified
+   * at Huawei, modelled on the EVS default, and the planner says the same (docs/huawei.md).
+   */
+  deleteVolume(volumeId: string, cascade = false): void {
     this.volumes.delete(volumeId);
-    for (const s of [...this.snapshots.values()]) if (s.volume_id === volumeId) this.snapshots.delete(s.id);
+    if (cascade) for (const s of [...this.snapshots.values()]) if (s.volume_id === volumeId) this.snapshots.delete(s.id);
   }
 
   detachVolume(volumeId: string, serverId: string): void {
@@ -163,6 +219,19 @@ export class HuaweiState {
       this.billing.delete(id);
       this.closedResources.add(id);
     }
+  }
+
+  /**
+   * What one BSS unsubscribe / release of `resourceId` takes (seed 001): the primary resource with the
+   * secondary resources attached to it (a rack's or supernode's nodes, a server's disks), never another
+   * primary of the same order, except for a solution product portfolio (modelled `portfolio_id`), which
+   * only goes as a whole: every primary of the portfolio with their secondaries.
+   */
+  billingUnit(resourceId: string): BillingResource[] {
+    const r = this.billing.get(resourceId);
+    if (!r) return [];
+    const primaries = r.portfolio_id ? [...this.billing.values()].filter((p) => p.is_main_resource === 1 && p.portfolio_id === r.portfolio_id) : [r];
+    return primaries.flatMap((p) => this.billingFamily(p.resource_id));
   }
 
   /** The resource and every billing resource attached to it (children of a rack / supernode, disks). */

@@ -136,7 +136,7 @@ describe('identity, cancellation and the fail-closed re-check', () => {
     const f = await failureOf(handle.result());
     expect(f.type).toBe('ResourceChangedBeforeRelease');
     expect(f.message).toContain('deletion protection');
-    expect(await h.admin.calls({ action: 'DeleteInstance' })).toHaveLength(0);
+    expect(await h.admin.calls({ action: 'DeleteInstances' })).toHaveLength(0);
   });
 
   it('a start under another ID hands over to the canonical release; a second one reports it', async () => {

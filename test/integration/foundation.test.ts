@@ -3,7 +3,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './harness';
+import { assertSearchAttributes, checkSearchAttributes } from '../../client/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../common/temporal';
+import { startHarness, testNamespace, type Harness } from './harness';
 
 describe('releaseResource on a real Temporal dev server', () => {
   let h: Harness;
@@ -13,8 +15,17 @@ describe('releaseResource on a real Temporal dev server', () => {
   afterAll(async () => h?.close());
   afterEach(async () => h.terminateRunning());
 
+  it('runs in a namespace that has every search attribute of the project (what the worker checks at start-up)', async () => {
+    const check = await checkSearchAttributes(h.client.connection, testNamespace());
+    expect(check.present.map((k) => k.name)).toEqual(SEARCH_ATTRIBUTES.map((k) => k.name));
+    await expect(assertSearchAttributes(h.client.connection, testNamespace())).resolves.toBeUndefined();
+  });
+
   it('rejects a bad input at once, naming every wrong field, and records the validation in the history', async () => {
-    const handle = await h.start({ provider: 'alibaba', kind: 'bcc-instance', region: 'cn-hangzhou', resourceId: 'i-1', ticket: '' }, `bad-input-${Date.now()}`);
+    const handle = await h.start(
+      { provider: 'alibaba', kind: 'bcc-instance', region: 'cn-hangzhou', resourceId: 'i-1', ticket: '' },
+      `bad-input-${Date.now()}`,
+    );
     const err = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const failure = (err as WorkflowFailedError).cause as ApplicationFailure;

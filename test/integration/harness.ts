@@ -4,7 +4,7 @@ import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@t
 import type { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vite
 import type { ActivityDeps } from '../../activities';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import type { ReleaseReport } from '../../domain/report';
+import { isGone, type ExistingPlan, type Plan } from '../../domain/plan';
 import { parseConfig } from '../../providers/config';
 import { createAdapters } from '../../providers/registry';
 import { SimAdminClient } from '../../simulators/admin-client';
@@ -90,6 +91,12 @@ export async function startHarness(deps: ActivityDeps): Promise<Harness> {
 
 export type { ReleaseReport };
 
+/** The plan of a report about a resource that exists (the tests' releases are of resources that do). */
+export function assessed(plan: Plan | undefined): ExistingPlan {
+  if (!plan || isGone(plan)) throw new Error(`expected the plan of an existing resource, got ${plan?.outcome ?? 'none'}`);
+  return plan;
+}
+
 export type SimHarness = Harness & { sims: RunningSimulators; admin: SimAdminClient };
 
 /** The usual lifecycle in a describe block: one harness, simulators reset before each test, leftovers terminated after. */
@@ -139,15 +146,22 @@ function installRuntimeOnce() {
 }
 
 /**
- * With RECORD_HISTORIES=1, save a finished release's history under test/histories/ for the replay test
- * (test/integration/replay.test.ts), which guards every recorded scenario against non-deterministic changes.
+ * With RECORD_HISTORIES=1, save a finished release's history under test/histories/<version>/ for the replay
+ * test (test/integration/replay.test.ts). A recorded history is proof that executions of that version still
+ * replay: it is never overwritten (an existing file is kept and the new one skipped).
  */
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
-  const file = join(__dirname, '..', 'histories', `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90)}.json`);
+  const dir = join(__dirname, '..', 'histories', CURRENT_HISTORY_DIR);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90)}.json`);
+  if (existsSync(file)) return;
   // The CLI's JSON is the format historyFromJSON reads (and what `temporal workflow show -o json` gives users).
   const { stdout: json } = await promisify(execFile)(temporalCliPath()!, ['workflow', 'show', '--address', inject('temporalAddress'), '--namespace', testNamespace(), '-w', handle.workflowId, '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(json) }) + '\n');
 }
+
+/** Where histories of the current workflow version are recorded (those of v1 are the files directly under test/histories/). */
+const CURRENT_HISTORY_DIR = 'v2';
 
 /** This test file's own namespace (registered by the global setup). */
 export function testNamespace(): string {

@@ -1,6 +1,7 @@
-// Replays every recorded history (test/histories/*.json) against today's workflow code: a change that
-// would break a running release (non-determinism) fails here. Record them again with
-// `RECORD_HISTORIES=1 npm test` after an intended, versioned change.
+// Replays every recorded history against today's workflow code: a change that would break a running release
+// (non-determinism) fails here. test/histories/*.json were recorded on v1 (before the `release-v2` patch),
+// test/histories/v2/ on v2. `RECORD_HISTORIES=1 npm test` adds histories of the current version; it never
+// overwrites one, and none is ever deleted: each is the proof that executions of its version still replay.
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -10,11 +11,12 @@ import { SIM_PROVIDERS, defaultFixture } from '../../simulators/runtime';
 import { simKey } from '../../simulators/sandbox-config';
 
 const dir = join(__dirname, '..', 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
 
 describe('replay of recorded releases', () => {
   it.skipIf(process.env.RECORD_HISTORIES)('has recorded histories to replay', () => {
-    expect(files.length).toBeGreaterThanOrEqual(20);
+    expect(files.filter((f) => !f.includes('/')).length).toBeGreaterThanOrEqual(40);
+    expect(files.filter((f) => f.startsWith('v2/')).length).toBeGreaterThanOrEqual(20);
   });
 
   it.skipIf(process.env.RECORD_HISTORIES)('no credential of the simulated clouds appears in any recorded history', () => {

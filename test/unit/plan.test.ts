@@ -1,6 +1,6 @@
 // Table tests of the release rules (domain/plan.ts): every seed rule, per provider.
 import { describe, expect, it } from 'vitest';
-import { planChanges, planRelease, type BlockerCode, type Fate } from '../../domain/plan';
+import { isGone, planChanges, planRelease as planAny, type BlockerCode, type ExistingPlan, type Fate } from '../../domain/plan';
 import type { ValidRequest } from '../../domain/request';
 import { RESOURCE_KINDS, type Disk, type ResourceKind, type ResourceSnapshot, type Snapshot } from '../../domain/resource';
 
@@ -27,9 +27,15 @@ function snap(kind: ResourceKind, s: Partial<ResourceSnapshot> = {}): ResourceSn
 }
 const disk = (id: string, d: Partial<Disk> = {}): Disk => ({ id, role: 'data', origin: 'with-resource', ...d });
 const snapshot = (id: string, sourceDiskId: string, type: Snapshot['type']): Snapshot => ({ id, sourceDiskId, type });
-const codes = (p: ReturnType<typeof planRelease>) => p.blockers.map((b) => b.code);
-const diskFates = (p: ReturnType<typeof planRelease>) => Object.fromEntries(p.disks.map((d) => [d.disk.id, d.fate]));
-const snapFates = (p: ReturnType<typeof planRelease>) => Object.fromEntries(p.snapshots.map((s) => [s.snapshot.id, s.fate]));
+/** The plan of a resource that exists (every table below is about one). */
+function planRelease(...args: Parameters<typeof planAny>): ExistingPlan {
+  const plan = planAny(...args);
+  if (isGone(plan)) throw new Error(`expected a resource that exists, got ${plan.outcome}`);
+  return plan;
+}
+const codes = (p: ExistingPlan) => p.blockers.map((b) => b.code);
+const diskFates = (p: ExistingPlan) => Object.fromEntries(p.disks.map((d) => [d.disk.id, d.fate]));
+const snapFates = (p: ExistingPlan) => Object.fromEntries(p.snapshots.map((s) => [s.snapshot.id, s.fate]));
 
 describe('blockers', () => {
   const cases: [string, ResourceKind, Partial<ResourceSnapshot>, Partial<ValidRequest['options']>, BlockerCode[]][] = [
@@ -173,7 +179,8 @@ describe('gates, outcomes and notes', () => {
   });
 
   it('gone and being-deleted resources make no call', () => {
-    expect(planRelease(snap('ecs-instance', { exists: false, status: 'deleted' }), options()).outcome).toBe('already-gone');
+    expect(planAny(snap('ecs-instance', { exists: false, status: 'deleted', absence: 'reported-deleted' }), options()).outcome).toBe('already-gone');
+    expect(planAny(snap('ecs-instance', { exists: false, status: 'deleted', absence: 'unknown-id' }), options()).outcome).toBe('not-found');
     expect(planRelease(snap('modelarts-node', { status: 'deleting' }), options()).outcome).toBe('in-progress');
   });
 

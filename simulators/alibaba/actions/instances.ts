@@ -1,7 +1,7 @@
 import { aliFail, invalidParameter } from '../errors';
 import { renderInstance, renderInstanceAttribute } from '../render';
 import { isSecurityLocked } from '../state';
-import { dryRunPassed, findInstance, instanceIdParam, matchesWildcard, page, type ActionHandler } from './common';
+import { dryRunPassed, findInstance, instanceIdParam, matchesWildcard, tokenPage, type ActionHandler } from './common';
 
 export const describeInstances: ActionHandler = (p, env) => {
   const region = p.required('RegionId');
@@ -23,7 +23,7 @@ export const describeInstances: ActionHandler = (p, env) => {
       (!zone || i.zone === zone) &&
       tags.every((t) => t.key in i.tags && (t.value === undefined || i.tags[t.key] === t.value)),
   );
-  const { slice, ...paging } = page(p, matching);
+  const { slice, ...paging } = tokenPage(p, matching);
   return { Instances: { Instance: slice.map(renderInstance) }, ...paging };
 };
 

@@ -254,3 +254,97 @@ function captureOutput(into: string[]): () => void {
     methods.forEach((m, i) => (console[m] = saved[i]!));
   };
 }
+
+describe('observe', () => {
+  it('answers present / gone per item with the raw status, in one batched read per type', async () => {
+    const before = (await admin.calls()).length;
+    const got = await adapter.observe(ref('i-bp1stoppedpaygo01'), [
+      { type: 'resource', id: 'i-bp1stoppedpaygo01' },
+      { type: 'resource', id: 'i-bp1nosuchthing' },
+      { type: 'disk', id: 'd-bp1stopped01dat2' },
+      { type: 'disk', id: 'd-bp1orphan01' },
+      { type: 'disk', id: 'd-bp1nosuchdisk' },
+      { type: 'snapshot', id: 's-bp1stopped01dat1user' },
+      { type: 'snapshot', id: 's-bp1nosuchsnap' },
+      { type: 'vm', id: 'vm-1' },
+    ]);
+    expect(got).toEqual([
+      { type: 'resource', id: 'i-bp1stoppedpaygo01', state: 'present', detail: 'Stopped' },
+      { type: 'resource', id: 'i-bp1nosuchthing', state: 'gone', detail: 'NotFound' },
+      { type: 'disk', id: 'd-bp1stopped01dat2', state: 'present', detail: 'In_use' },
+      { type: 'disk', id: 'd-bp1orphan01', state: 'present', detail: 'Available' },
+      { type: 'disk', id: 'd-bp1nosuchdisk', state: 'gone', detail: 'NotFound' },
+      { type: 'snapshot', id: 's-bp1stopped01dat1user', state: 'present', detail: 'accomplished' },
+      { type: 'snapshot', id: 's-bp1nosuchsnap', state: 'gone', detail: 'NotFound' },
+      { type: 'vm', id: 'vm-1', state: 'unknown', detail: 'ECS has no vm to read' },
+    ]);
+    const calls = (await admin.calls()).slice(before).map((c) => c.action);
+    expect(calls).toEqual(['DescribeInstances', 'DescribeDisks', 'DescribeSnapshots']);
+  });
+
+  it('after a release: the instance and its DeleteWithInstance disks are gone, the kept disk and manual snapshot present', async () => {
+    await adapter.destroy(ref('i-bp1autosnap10'), 'delete', NO_FORCE);
+    await sleep(DELETE_MS + 150);
+    const got = await adapter.observe(ref('i-bp1autosnap10'), [
+      { type: 'resource', id: 'i-bp1autosnap10' },
+      { type: 'disk', id: 'd-bp1autosnap10sys' },
+      { type: 'disk', id: 'd-bp1autosnap10dat1' },
+      { type: 'snapshot', id: 's-bp1autosnap10sysauto' },
+      { type: 'snapshot', id: 's-bp1autosnap10dat1auto1' },
+      { type: 'snapshot', id: 's-bp1autosnap10dat1user' },
+    ]);
+    expect(got.map((o) => [o.id, o.state])).toEqual([
+      ['i-bp1autosnap10', 'gone'],
+      ['d-bp1autosnap10sys', 'gone'],
+      ['d-bp1autosnap10dat1', 'present'],
+      ['s-bp1autosnap10sysauto', 'gone'],
+      ['s-bp1autosnap10dat1auto1', 'present'],
+      ['s-bp1autosnap10dat1user', 'present'],
+    ]);
+    // The cleanup of the kept disk takes its automatic snapshots with it (DeleteAutoSnapshot=true).
+    await adapter.deleteDisk(ref('i-bp1autosnap10'), 'd-bp1autosnap10dat1');
+    const after = await adapter.observe(ref('i-bp1autosnap10'), [
+      { type: 'disk', id: 'd-bp1autosnap10dat1' },
+      { type: 'snapshot', id: 's-bp1autosnap10dat1auto1' },
+      { type: 'snapshot', id: 's-bp1autosnap10dat1auto2' },
+      { type: 'snapshot', id: 's-bp1autosnap10dat1user' },
+    ]);
+    expect(after.map((o) => o.state)).toEqual(['gone', 'gone', 'gone', 'present']);
+  });
+
+  it('a failed read makes its items unknown, never an exception', async () => {
+    await admin.injectFault({ provider: 'alibaba', action: 'DescribeDisks', error: { code: 'ServiceUnavailable' } });
+    const got = await adapter.observe(ref('i-bp1stoppedpaygo01'), [
+      { type: 'resource', id: 'i-bp1stoppedpaygo01' },
+      { type: 'disk', id: 'd-bp1stopped01dat2' },
+    ]);
+    expect(got[0]).toMatchObject({ state: 'present' });
+    expect(got[1]).toMatchObject({ state: 'unknown', detail: expect.stringContaining('ServiceUnavailable') });
+  });
+});
+
+describe('destroy with an idempotency token (DeleteInstances + ClientToken)', () => {
+  it('sends DeleteInstances with the token; a repeat with the same token has no second effect and the same RequestId', async () => {
+    const before = (await admin.calls()).length;
+    const first = await adapter.destroy(ref('i-bp1stoppedpaygo01'), 'delete', { ...NO_FORCE, idempotencyToken: 'release-wf-1-attempt' });
+    expect(first.alreadyDone).toBe(false);
+    await sleep(DELETE_MS + 150);
+    const again = await adapter.destroy(ref('i-bp1stoppedpaygo01'), 'delete', { ...NO_FORCE, idempotencyToken: 'release-wf-1-attempt' });
+    expect(again).toEqual({ requestId: first.requestId, alreadyDone: false });
+    const calls = (await admin.calls()).slice(before);
+    expect(calls.map((c) => [c.action, c.target])).toEqual([
+      ['DeleteInstances', 'i-bp1stoppedpaygo01'],
+      ['DeleteInstances', 'i-bp1stoppedpaygo01'],
+    ]);
+  });
+
+  it('keeps the Stopped-only rule and Force; without a token it is DeleteInstance as before', async () => {
+    const err = await providerError(adapter.destroy(ref('i-bp1runningpaygo02'), 'delete', { ...NO_FORCE, idempotencyToken: 't-running' }));
+    expect([err.code, err.errorClass]).toEqual(['IncorrectInstanceStatus', 'final']);
+    await expect(adapter.destroy(ref('i-bp1runningpaygo02'), 'delete', { ...FORCE, idempotencyToken: 't-running-force' })).resolves.toMatchObject({ alreadyDone: false });
+    expect(await adapter.destroy(ref('i-bp1nosuchthing'), 'delete', { ...NO_FORCE, idempotencyToken: 't-gone' })).toMatchObject({ alreadyDone: true });
+    const before = (await admin.calls()).length;
+    await adapter.destroy(ref('i-bp1stoppedpaygo01'), 'delete', NO_FORCE);
+    expect((await admin.calls()).slice(before).map((c) => c.action)).toEqual(['DeleteInstance']);
+  });
+});

@@ -300,3 +300,99 @@ describe('errors and lost answers', () => {
     }
   });
 });
+
+describe('recycle bin', () => {
+  it('inspect recognises an instance in the bin, with what went into the bin with it', async () => {
+    const s = await baidu.inspect(ref('i-recy0011'));
+    expect(s).toMatchObject({ exists: true, status: 'recycled', rawStatus: 'Recycled', charging: { mode: 'pay-per-use' } });
+    expect(s.disks.map((d) => [d.id, d.role])).toEqual(expect.arrayContaining([['v-sys00011', 'system'], ['v-cds00011', 'data']]));
+    expect(s.snapshots.map((x) => x.id).sort()).toEqual(['s-cds00011', 's-sys00011']);
+    expect(await baidu.status(ref('i-recy0011'))).toEqual({ state: 'present', rawStatus: 'Recycled', detail: 'the instance is in the recycle bin' });
+  });
+
+  it('inspect falls back to the bin list when GET does not know an instance that is in the bin', async () => {
+    await admin.injectFault({ provider: 'baidu', action: 'GetInstance', target: 'i-recy0011', error: { code: 'NoSuchObject', httpStatus: 404 } });
+    const s = await baidu.inspect(ref('i-recy0011'));
+    expect(s).toMatchObject({ exists: true, status: 'recycled', rawStatus: 'Recycled' });
+    expect((await admin.calls({ provider: 'baidu' })).map((c) => c.action)).toEqual(expect.arrayContaining(['GetInstance', 'ListRecycleInstances']));
+    // Not in the bin either: it does not exist.
+    expect(await baidu.inspect(ref('i-missing'))).toMatchObject({ exists: false, absence: 'unknown-id' });
+  });
+
+  it('destroy with fromRecycleBin: one DELETE /v2/recycle/instance/{id}; deleting → gone; disks bound into the bin go, CDS snapshots stay', async () => {
+    const r = ref('i-recy0011');
+    await admin.clearCalls();
+    const receipt = await baidu.destroy(r, 'delete', { ...PLAIN, fromRecycleBin: true });
+    expect(receipt.alreadyDone).toBe(false);
+    expect((await admin.calls({ provider: 'baidu' })).map((c) => [c.method, c.path, c.action])).toEqual([['DELETE', '/v2/recycle/instance/i-recy0011', 'DeleteRecycledInstance']]);
+    const seen = await pollUntilGone(r);
+    expect(seen[0]).toBe('deleting');
+    const s = await state();
+    expect(s.volumes.map((v) => v.id)).not.toContain('v-cds00011');
+    expect(s.snapshots.map((x) => x.id)).toContain('s-cds00011');
+    expect(s.snapshots.map((x) => x.id)).not.toContain('s-sys00011');
+    expect((await baidu.destroy(r, 'delete', { ...PLAIN, fromRecycleBin: true })).alreadyDone).toBe(true);
+  });
+});
+
+describe('observe', () => {
+  it('present / deleting / gone per item with the raw status', async () => {
+    await baidu.destroy(ref('i-post0001'), 'delete', PLAIN);
+    const got = await baidu.observe(ref('i-post0001'), [
+      { type: 'resource', id: 'i-post0001' },
+      { type: 'resource', id: 'i-recy0008' },
+      { type: 'resource', id: 'i-missing' },
+      { type: 'disk', id: 'v-free0009' },
+      { type: 'disk', id: 'v-nosuch' },
+      { type: 'snapshot', id: 's-free0009' },
+      { type: 'snapshot', id: 's-nosuch' },
+      { type: 'vm', id: 'vm-1' },
+    ]);
+    expect(got).toEqual([
+      { type: 'resource', id: 'i-post0001', state: 'deleting', detail: 'Deleting' },
+      { type: 'resource', id: 'i-recy0008', state: 'present', detail: 'Recycled' },
+      { type: 'resource', id: 'i-missing', state: 'gone', detail: 'NotFound' },
+      { type: 'disk', id: 'v-free0009', state: 'present', detail: 'Available' },
+      { type: 'disk', id: 'v-nosuch', state: 'gone', detail: 'NoSuchObject' },
+      { type: 'snapshot', id: 's-free0009', state: 'present', detail: 'Available' },
+      { type: 'snapshot', id: 's-nosuch', state: 'gone', detail: 'NoSuchObject' },
+      { type: 'vm', id: 'vm-1', state: 'unknown', detail: 'BCC has no vm to read' },
+    ]);
+    await pollUntilGone(ref('i-post0001'));
+    const after = await baidu.observe(ref('i-post0001'), [
+      { type: 'resource', id: 'i-post0001' },
+      { type: 'disk', id: 'v-sys00001' },
+      { type: 'disk', id: 'v-cds00001' },
+      { type: 'snapshot', id: 's-sys00001' },
+      { type: 'snapshot', id: 's-cds00001' },
+    ]);
+    expect(after.map((o) => [o.id, o.state])).toEqual([
+      ['i-post0001', 'gone'],
+      ['v-sys00001', 'gone'],
+      ['v-cds00001', 'present'],
+      ['s-sys00001', 'gone'],
+      ['s-cds00001', 'present'],
+    ]);
+  });
+
+  it('a failed read is unknown, never an exception', async () => {
+    await admin.injectFault({ provider: 'baidu', action: 'GetVolume', error: { code: 'InternalError', httpStatus: 500 } });
+    const got = await baidu.observe(ref('i-post0001'), [
+      { type: 'disk', id: 'v-cds00001' },
+      { type: 'resource', id: 'i-post0001' },
+    ]);
+    expect(got[0]).toMatchObject({ state: 'unknown', detail: expect.stringContaining('InternalError') });
+    expect(got[1]).toMatchObject({ state: 'present', detail: 'Running' });
+  });
+});
+
+describe('idempotency token', () => {
+  it('is not sent: BCC release calls take no clientToken (a repeat is harmless: no-op while Deleting, NoSuchObject after)', async () => {
+    await admin.clearCalls();
+    await baidu.destroy(ref('i-post0001'), 'delete', { ...PLAIN, idempotencyToken: 'tok-1' });
+    await baidu.destroy(ref('i-post0001'), 'delete', { ...PLAIN, idempotencyToken: 'tok-1' });
+    const calls = await admin.calls({ provider: 'baidu' });
+    expect(calls.map((c) => c.path)).toEqual(['/v2/instance/i-post0001', '/v2/instance/i-post0001']);
+    expect(calls.every((c) => c.httpStatus === 200)).toBe(true);
+  });
+});

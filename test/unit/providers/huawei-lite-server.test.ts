@@ -103,12 +103,20 @@ describe('inspect', () => {
     expect(prepaid.order?.members).toEqual([SUPERNODE.prepaid, 'd0000010-0000-4000-8000-000000000010']);
   });
 
-  it('rack: from the Billing Center only', async () => {
+  it('rack: the Billing Center order, then every member node with its disks', async () => {
     const s = await ctx.adapter.inspect(ref('modelarts-rack', RACK));
     expect(s).toMatchObject({ exists: true, status: 'running', rawStatus: 'BSS_STATUS_2', name: 'lite-rack-1', charging: { mode: 'subscription', expiresAt: '2026-12-31T16:00:00.000Z' } });
     expect([...(s.order?.members ?? [])].sort()).toEqual([RACK, NODE.rackChild, NODE.rackChild2].sort());
+    expect(s.disks.map((d) => [d.id.slice(0, 8), d.role, d.origin, d.attachedTo])).toEqual([
+      ['f0000061', 'system', 'with-resource', NODE.rackChild],
+      ['f0000062', 'data', 'with-resource', NODE.rackChild],
+      ['f0000063', 'data', 'attached-later', NODE.rackChild],
+      ['f0000071', 'system', 'with-resource', NODE.rackChild2],
+      ['f0000072', 'data', 'with-resource', NODE.rackChild2],
+    ]);
+    // Reads only.
     const calls = await ctx.admin.calls({ provider: 'huawei' });
-    expect(calls.every((c) => c.path.startsWith('/v2/orders/'))).toBe(true);
+    expect(calls.every((c) => c.method === 'GET' || c.path.endsWith('/resources/query'))).toBe(true);
   });
 
   it('charging_mode COMMON: the Billing Center record decides', async () => {

@@ -47,11 +47,39 @@ describe('DescribeInstances', () => {
 
   it('pages with PageNumber / PageSize', async () => {
     const first = await instances({ pageSize: 4, pageNumber: 1 });
-    const third = await instances({ pageSize: 4, pageNumber: 3 });
+    const fourth = await instances({ pageSize: 4, pageNumber: 4 });
     expect(first.instances!.instance).toHaveLength(4);
-    expect(third.instances!.instance).toHaveLength(1);
-    expect(first.totalCount).toBe(9);
+    expect(fourth.instances!.instance).toHaveLength(1);
+    expect(first.totalCount).toBe(13);
+    expect(fourth.nextToken).toBe('');
     expect((await failure(instances({ pageSize: 101 }))).code).toBe('InvalidParameter');
+  });
+
+  it('pages with MaxResults / NextToken: a NextToken loop sees every instance once', async () => {
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    let calls = 0;
+    do {
+      const page = await instances({ maxResults: 10, ...(nextToken ? { nextToken } : {}) });
+      seen.push(...page.instances!.instance!.map((i) => i.instanceId!));
+      nextToken = page.nextToken || undefined;
+      calls++;
+    } while (nextToken && calls < 10);
+    expect(calls).toBe(2);
+    expect(seen).toHaveLength(13);
+    expect(new Set(seen).size).toBe(13);
+    // MaxResults below 10 is 10, above 100 is 100 (SDK documentation); a made-up token is refused.
+    expect((await instances({ maxResults: 3 })).instances!.instance).toHaveLength(10);
+    expect((await instances({ maxResults: 500 })).instances!.instance).toHaveLength(13);
+    expect((await failure(instances({ nextToken: 'not-a-token' }))).code).toBe('InvalidParameter');
+  });
+
+  it('also answers NextToken to a client that sends no paging parameter', async () => {
+    const first = await instances();
+    expect(first.instances!.instance).toHaveLength(10);
+    const rest = await instances({ nextToken: first.nextToken });
+    expect(rest.instances!.instance).toHaveLength(3);
+    expect(rest.nextToken).toBe('');
   });
 
   it('answers an empty list for unknown IDs, and refuses a malformed InstanceIds or a missing RegionId', async () => {
@@ -131,6 +159,54 @@ describe('DescribeDisks / ModifyDiskAttribute / DeleteDisk', () => {
     expect(s.snapshots.map((x) => x.id)).not.toContain('s-bp1orphan01auto');
     expect(s.snapshots.map((x) => x.id)).toContain('s-bp1orphan01user');
     expect((await failure(ctx.ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: 'd-bp1orphan01' })))).code).toBe('InvalidDiskId.NotFound');
+  });
+});
+
+describe('DeleteDisk and automatic snapshots (DeleteDisk API reference)', () => {
+  it('a disk kept by the release (DeleteWithInstance=false, DeleteAutoSnapshot=true): DeleteDisk takes its automatic snapshots, keeps the manual one', async () => {
+    await ctx.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: 'i-bp1autosnap10' }));
+    await sleep(400);
+    const kept = (await disks({ diskIds: '["d-bp1autosnap10dat1"]' })).disks!.disk![0]!;
+    expect(kept).toMatchObject({ status: 'Available', instanceId: '', deleteAutoSnapshot: true });
+    const ids = async () => (await snapshots({ diskId: 'd-bp1autosnap10dat1' })).snapshots!.snapshot!.map((x) => x.snapshotId).sort();
+    expect(await ids()).toEqual(['s-bp1autosnap10dat1auto1', 's-bp1autosnap10dat1auto2', 's-bp1autosnap10dat1user']);
+    expect((await snapshots({ snapshotIds: '["s-bp1autosnap10sysauto"]' })).totalCount).toBe(0);
+    await ctx.ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: 'd-bp1autosnap10dat1' }));
+    expect(await ids()).toEqual(['s-bp1autosnap10dat1user']);
+  });
+
+  it('with DeleteAutoSnapshot=false DeleteDisk keeps the automatic snapshots too', async () => {
+    await ctx.ecs.modifyDiskAttribute(new $Ecs.ModifyDiskAttributeRequest({ diskId: 'd-bp1orphan01', deleteAutoSnapshot: false }));
+    await ctx.ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: 'd-bp1orphan01' }));
+    const left = (await snapshots({ snapshotIds: '["s-bp1orphan01auto","s-bp1orphan01user"]' })).snapshots!.snapshot!.map((x) => x.snapshotId).sort();
+    expect(left).toEqual(['s-bp1orphan01auto', 's-bp1orphan01user']);
+  });
+});
+
+describe('seeded transitional states advance', () => {
+  it('Stopping → Stopped after stopMs, Starting → Running after startMs, Pending → Running after pendingMs', async () => {
+    const status = async (id: string) => (await instances({ instanceIds: JSON.stringify([id]) })).instances!.instance![0]!.status;
+    expect(await status('i-bp1stopping11')).toBe('Stopping');
+    expect(await status('i-bp1starting12')).toBe('Starting');
+    expect(await status('i-bp1pending13')).toBe('Pending');
+    await sleep(STOP_MS + 100);
+    expect(await status('i-bp1stopping11')).toBe('Stopped');
+    expect(await status('i-bp1starting12')).toBe('Running');
+    await sleep(1500);
+    expect(await status('i-bp1pending13')).toBe('Running');
+    // The long-lived Pending fixture keeps its documented behaviour (a day).
+    expect(await status('i-bp1pending07')).toBe('Pending');
+  });
+
+  it('a Pending instance without pendingMs uses timing.createMs (never frozen)', async () => {
+    const { defaultFixture } = await import('../../../simulators/runtime');
+    const fixture = defaultFixture();
+    const section = fixture.alibaba as { timing: Record<string, number>; instances: { id: string; pendingMs?: number }[] };
+    delete section.instances.find((i) => i.id === 'i-bp1pending07')!.pendingMs;
+    section.timing.createMs = 100;
+    ctx.sims.reset(fixture);
+    await sleep(200);
+    expect((await instances({ instanceIds: '["i-bp1pending07"]' })).instances!.instance![0]!.status).toBe('Running');
   });
 });
 

@@ -191,3 +191,62 @@ async function fetchSigned(extra: Record<string, string>): Promise<Response> {
   const signature = createHmac('sha1', 'sim-alibaba-sk&').update(`POST&%2F&${enc(canonical)}`).digest('base64');
   return fetch(`${ctx.sims.endpoints.alibaba}/?${canonical}&Signature=${enc(signature)}`, { method: 'POST' });
 }
+
+describe('DeleteInstances with ClientToken (idempotent release)', () => {
+  const delMany = (instanceId: string[], extra: Partial<$Ecs.DeleteInstancesRequest> = {}) =>
+    ctx.ecs.deleteInstances(new $Ecs.DeleteInstancesRequest({ regionId: 'cn-hangzhou', instanceId, ...extra }));
+
+  it('the same token within the window answers the first RequestId and has no second effect, even after the instance is gone', async () => {
+    const token = randomUUID();
+    const first = await delMany(['i-bp1stoppedpaygo01'], { clientToken: token });
+    const again = await delMany(['i-bp1stoppedpaygo01'], { clientToken: token });
+    expect(again.body?.requestId).toBe(first.body?.requestId);
+    await sleep(DELETE_MS + 100);
+    expect((await state()).instances.map((i) => i.id)).not.toContain('i-bp1stoppedpaygo01');
+    const late = await delMany(['i-bp1stoppedpaygo01'], { clientToken: token });
+    expect(late.body?.requestId).toBe(first.body?.requestId);
+    // Without the token, the gone instance is NotFound.
+    expect((await failure(delMany(['i-bp1stoppedpaygo01']))).code).toBe('InvalidInstanceId.NotFound');
+  });
+
+  it('the same token with other parameters is IdempotentParameterMismatch; a refused call does not record its token', async () => {
+    const token = randomUUID();
+    await delMany(['i-bp1stoppedpaygo01'], { clientToken: token });
+    expect((await failure(delMany(['i-bp1stoppedpaygo01'], { clientToken: token, force: true }))).code).toBe('IdempotentParameterMismatch');
+    const refusedToken = randomUUID();
+    expect((await failure(delMany(['i-bp1runningpaygo02'], { clientToken: refusedToken }))).code).toBe('IncorrectInstanceStatus');
+    await delMany(['i-bp1runningpaygo02'], { clientToken: refusedToken, force: true });
+    expect((await state()).instances.find((i) => i.id === 'i-bp1runningpaygo02')?.releasing).toBe(true);
+  });
+
+  it('keeps the seed rules: Stopped only unless Force, subscription, protection, lock; all or nothing; DryRun', async () => {
+    const cases: [string, string, number][] = [
+      ['i-bp1runningpaygo02', 'IncorrectInstanceStatus', 403],
+      ['i-bp1prepaidactive03', 'ChargeTypeViolation', 403],
+      ['i-bp1protected05', 'InvalidOperation.DeletionProtection', 400],
+      ['i-bp1seclocked06', 'InstanceLockedForSecurity', 403],
+      ['i-bp1pending07', 'IncorrectInstanceStatus.Initializing', 403],
+      ['i-bp1nosuchthing', 'InvalidInstanceId.NotFound', 404],
+    ];
+    for (const [id, code, status] of cases) {
+      const err = await failure(delMany([id]));
+      expect([id, err.code, err.statusCode]).toEqual([id, code, status]);
+    }
+    expect((await failure(delMany(['i-bp1stoppedpaygo01', 'i-bp1runningpaygo02']))).code).toBe('IncorrectInstanceStatus');
+    expect((await state()).instances.find((i) => i.id === 'i-bp1stoppedpaygo01')?.releasing).toBe(false);
+    expect((await failure(delMany(['i-bp1stoppedpaygo01'], { dryRun: true }))).code).toBe('DRYRUN.SUCCESS');
+    expect((await state()).instances.find((i) => i.id === 'i-bp1stoppedpaygo01')?.releasing).toBe(false);
+    await delMany(['i-bp1prepaidexpired04'], { terminateSubscription: true });
+    expect((await state()).instances.find((i) => i.id === 'i-bp1prepaidexpired04')?.releasing).toBe(true);
+  });
+
+  it('applies the same retention as DeleteInstance', async () => {
+    await delMany(['i-bp1stoppedpaygo01']);
+    await sleep(DELETE_MS + 100);
+    const s = await state();
+    expect(s.disks.find((d) => d.id === 'd-bp1stopped01dat2')).toMatchObject({ instanceId: null, status: 'Available' });
+    expect(s.disks.map((d) => d.id)).not.toContain('d-bp1stopped01sys');
+    expect(s.snapshots.map((x) => x.id)).toEqual(expect.arrayContaining(['s-bp1stopped01dat1user', 's-bp1stopped01dat1auto', 's-bp1stopped01dat2auto']));
+    expect(s.snapshots.map((x) => x.id)).not.toContain('s-bp1stopped01sysauto');
+  });
+});

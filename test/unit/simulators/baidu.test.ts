@@ -360,3 +360,111 @@ describe('call log, faults and throttling', () => {
     expectError(await call('GET', '/v2/instance/i-post0001'), 429, 'TooManyRequests');
   });
 });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('recycle bin', () => {
+  it('POST /v2/recycle/instance lists the bin (RecycleInstanceModel) with marker/maxKeys paging and filters', async () => {
+    const all = await call('POST', '/v2/recycle/instance', { body: {} });
+    expect(all.ok).toBe(true);
+    if (!all.ok) return;
+    expect(all.body).toMatchObject({ marker: '', isTruncated: false, nextMarker: '' });
+    expect(all.body.instances.map((i: Json) => i.id)).toEqual(['i-recy0008', 'i-recy0011', 'i-recy0012']);
+    expect(all.body.instances[1]).toMatchObject({
+      id: 'i-recy0011',
+      name: 'recycled-with-cds',
+      paymentTiming: 'Postpaid',
+      serviceType: 'BCC',
+      recycleTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      deleteTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+    });
+    // Retention: 7 days by default.
+    const entry = all.body.instances[1];
+    expect(Date.parse(entry.deleteTime) - Date.parse(entry.recycleTime)).toBeGreaterThan(6.9 * 86_400_000);
+    const first = await call('POST', '/v2/recycle/instance', { body: { maxKeys: 2 } });
+    expect(first.ok && [first.body.isTruncated, first.body.nextMarker, first.body.instances.length]).toEqual([true, 'i-recy0012', 2]);
+    const rest = await call('POST', '/v2/recycle/instance', { body: { maxKeys: 2, marker: 'i-recy0012' } });
+    expect(rest.ok && rest.body.instances.map((i: Json) => i.id)).toEqual(['i-recy0012']);
+    const one = await call('POST', '/v2/recycle/instance', { body: { instanceId: 'i-recy0011' } });
+    expect(one.ok && one.body.instances.map((i: Json) => i.id)).toEqual(['i-recy0011']);
+    const none = await call('POST', '/v2/recycle/instance', { body: { instanceId: 'i-post0001' } });
+    expect(none.ok && none.body.instances).toEqual([]);
+    expectError(await call('POST', '/v2/recycle/instance', { body: { maxKeys: 'ten' } }), 400, 'InappropriateJSON');
+  });
+
+  it('DELETE /v2/recycle/instance/{id} releases the instance with what went into the bin; CDS snapshots stay', async () => {
+    expect((await call('DELETE', '/v2/recycle/instance/i-recy0011')).ok).toBe(true);
+    const during = await call('GET', '/v2/instance/i-recy0011');
+    expect(during.ok && during.body.instance.status).toBe('Deleting');
+    // A repeat while it is being released is a no-op.
+    expect((await call('DELETE', '/v2/recycle/instance/i-recy0011')).ok).toBe(true);
+    await waitGone('i-recy0011');
+    const s = await state();
+    expect(ids(s.volumes)).not.toEqual(expect.arrayContaining(['v-sys00011']));
+    expect(s.volumes.map((v) => v.id)).not.toContain('v-cds00011');
+    expect(s.snapshots.map((x) => x.id)).not.toContain('s-sys00011');
+    expect(s.snapshots.map((x) => x.id)).toContain('s-cds00011');
+    expectError(await call('DELETE', '/v2/recycle/instance/i-recy0011'), 404, 'NoSuchObject');
+    expectError(await call('DELETE', '/v2/recycle/instance/i-post0001'), 409, 'Instance.InvalidStatus');
+    expectError(await call('GET', '/v2/volume/v-cds00011'), 404, 'NoSuchObject');
+    expectError(await call('GET', '/v2/snapshot/s-sys00011'), 404, 'NoSuchObject');
+  });
+
+  it('the bin releases an instance by itself when its retention ends', async () => {
+    const r = await call('GET', '/v2/instance/i-recy0012');
+    expect(r.ok && r.body.instance.status).toBe('Recycled');
+    await sleep(1500 + 300 + 150);
+    // The first request after the due time applies the retention end, the next one sees it gone.
+    await call('GET', '/v2/instance/i-recy0012');
+    expectError(await call('GET', '/v2/instance/i-recy0012'), 404, 'NoSuchObject');
+    expect((await state()).volumes.map((v) => v.id)).not.toContain('v-sys00012');
+  });
+});
+
+describe('seeded transitional states advance on the timeline', () => {
+  it('Starting → Running, Stopping → Stopped, Deleting → gone (as a plain release); Creating of i-crea0004 lasts a day', async () => {
+    const status = async (id: string) => {
+      const r = await call('GET', `/v2/instance/${id}`);
+      return r.ok ? r.body.instance.status : r.err.code;
+    };
+    expect([await status('i-star0013'), await status('i-stpg0014'), await status('i-dele0015')]).toEqual(['Starting', 'Stopping', 'Deleting']);
+    await sleep(450);
+    expect([await status('i-star0013'), await status('i-stpg0014'), await status('i-dele0015')]).toEqual(['Running', 'Stopped', 'NoSuchObject']);
+    const s = await state();
+    expect(s.volumes.find((v) => v.id === 'v-cds00015')).toMatchObject({ instanceId: null, status: 'Available' });
+    expect(s.volumes.map((v) => v.id)).not.toContain('v-sys00015');
+    expect(s.snapshots.map((x) => x.id)).not.toContain('s-sys00015');
+    expect(await status('i-crea0004')).toBe('Creating');
+  });
+
+  it('Creating without transitionMs becomes Running after timing.createMs, its disks InUse', async () => {
+    const { defaultFixture } = await import('../../../simulators/runtime');
+    const fixture = defaultFixture();
+    const section = fixture.baidu as { timing: Record<string, number>; instances: { id: string; transitionMs?: number }[] };
+    delete section.instances.find((i) => i.id === 'i-crea0004')!.transitionMs;
+    section.timing.createMs = 100;
+    await admin.reset(fixture);
+    await sleep(200);
+    const r = await call('GET', '/v2/instance/i-crea0004');
+    expect(r.ok && r.body.instance.status).toBe('Running');
+    expect((await state()).volumes.find((v) => v.id === 'v-sys00004')?.status).toBe('InUse');
+  });
+});
+
+describe('GET /v2/instance (list, marker paging)', () => {
+  it('a marker loop sees every instance once', async () => {
+    const seen: string[] = [];
+    let marker: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const r = await call('GET', '/v2/instance', { params: { maxKeys: '5', ...(marker ? { marker } : {}) } });
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      seen.push(...r.body.instances.map((x: Json) => x.id));
+      if (!r.body.isTruncated) break;
+      marker = r.body.nextMarker;
+    }
+    const total = (await state()).instances.length;
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+  });
+});

@@ -55,7 +55,7 @@ describe('BSS resource query', () => {
   it('filters by order and status, pages with limit/offset, and reports frozen (4) resources', async () => {
     expect(await query({ order_id: 'CS2501010000NODE1' })).toMatchObject({ ok: true, value: { total_count: 2 } });
     const frozen = await query({ status_list: [4] });
-    expect(frozen.ok && frozen.value.data.map((r) => r.resource_id).sort()).toEqual([node(11), host(4)].sort());
+    expect(frozen.ok && frozen.value.data.map((r) => r.resource_id).sort()).toEqual([node(11), node(18), host(4)].sort());
     const page = await query({ limit: 2, offset: 1 });
     expect(page.ok && page.value.data.length).toBe(2);
   });

@@ -52,7 +52,7 @@ describe('DCC hosts (modelled on DeH)', () => {
 
   it('summarises the pool with resource_clusters', async () => {
     const r = await send<{ dedicated_cluster: Record<string, unknown>[] }>(hc(), 'GET', '/v1/{project_id}/dcc/resource_clusters');
-    expect(r.dedicated_cluster).toEqual([expect.objectContaining({ host_type: 'c7', host_total: 4, instance_total: 7, vcpus_total: 512, vcpus_used: 14 })]);
+    expect(r.dedicated_cluster).toEqual([expect.objectContaining({ host_type: 'c7', host_total: 9, instance_total: 9, vcpus_total: 1152, vcpus_used: 18 })]);
   });
 });
 
@@ -126,7 +126,7 @@ describe('ECS delete + jobs', () => {
 });
 
 describe('EVS cleanup of retained disks', () => {
-  it('lists and deletes snapshots, then deletes a detached disk through a job (its snapshots go with it)', async () => {
+  it('lists and deletes snapshots, then deletes a detached disk through a job (its snapshots kept: cascade defaults to false)', async () => {
     // Retain the pay-per-use node's disks first.
     await send(hc(), 'DELETE', '/v1/{project_id}/dev-servers/{id}', { id: id('d', 1) });
     await vi.waitFor(async () => expect((await volumeIds()).has(vol(11))).toBe(false), { timeout: 5000, interval: 50 });
@@ -138,7 +138,17 @@ describe('EVS cleanup of retained disks', () => {
     await finishedJob(del.job_id);
     const left = await ctx.admin.state<{ huawei: { volumes: { id: string }[]; snapshots: { id: string }[] } }>();
     expect(left.huawei.volumes.some((v) => v.id === vol(12))).toBe(false);
-    expect(left.huawei.snapshots.some((s) => s.id === snap(1))).toBe(false);
+    expect(left.huawei.snapshots.some((s) => s.id === snap(1))).toBe(true);
+    const shown = await send<{ snapshot: { id: string; volume_id: string; status: string } }>(hc(), 'GET', '/v2/{project_id}/cloudsnapshots/{id}', { id: snap(1) });
+    expect(shown.snapshot).toMatchObject({ id: snap(1), volume_id: vol(12), status: 'available' });
+  });
+
+  it('deletes a disk with its snapshots only with cascade=true; a deleted snapshot answers 404 to ShowSnapshot', async () => {
+    await send(hc(), 'DELETE', '/v1/{project_id}/dev-servers/{id}', { id: id('d', 1) });
+    await vi.waitFor(async () => expect((await volumeIds()).has(vol(11))).toBe(false), { timeout: 5000, interval: 50 });
+    const del = await send<{ job_id: string }>(hc(), 'DELETE', '/v2/{project_id}/cloudvolumes/{id}', { id: vol(12) }, undefined, { cascade: 'true' });
+    await finishedJob(del.job_id);
+    expect(await attempt(send(hc(), 'GET', '/v2/{project_id}/cloudsnapshots/{id}', { id: snap(1) }))).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'EVS.5404' } });
   });
 
   it('refuses to delete an attached disk (EVS.2024) and answers 404 for an unknown one', async () => {

