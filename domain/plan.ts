@@ -160,7 +160,13 @@ export function planChanges(before: ExistingPlan, after: Plan): string[] {
   if (after.action !== before.action) changes.push(`the action changed from ${before.action} to ${after.action}`);
   for (const b of after.blockers) changes.push(`now blocked: ${b.message}`);
   for (const step of after.prepare) changes.push(`preparation is incomplete: ${step.step}`);
-  const fates = (p: ExistingPlan) => [...p.disks.map((d) => `disk ${d.disk.id}: ${d.fate}`), ...p.snapshots.map((x) => `snapshot ${x.snapshot.id}: ${x.fate}`)];
+  // The drain took its VMs' disks off the host (system disks deleted, data disks detached): not a change.
+  const drained = new Set(before.prepare.flatMap((step) => (step.step === 'drain' ? step.vmIds : [])));
+  const drainedDisks = new Set(before.disks.filter((d) => d.disk.attachedTo && drained.has(d.disk.attachedTo)).map((d) => d.disk.id));
+  const fates = (p: ExistingPlan) => [
+    ...p.disks.filter((d) => !drainedDisks.has(d.disk.id)).map((d) => `disk ${d.disk.id}: ${d.fate}`),
+    ...p.snapshots.filter((x) => !drainedDisks.has(x.snapshot.sourceDiskId)).map((x) => `snapshot ${x.snapshot.id}: ${x.fate}`),
+  ];
   const was = new Set(fates(before));
   const now = new Set(fates(after));
   for (const f of now) if (!was.has(f)) changes.push(`new or changed: ${f}`);

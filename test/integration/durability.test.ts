@@ -107,8 +107,9 @@ describe('identity, cancellation and the fail-closed re-check', () => {
     const stuck = await h.admin.injectFault({ provider: 'huawei', target: id, stuck: true });
     const handle = await h.start(huaweiNode(id));
     await expect.poll(async () => (await progress(handle)).phase, { timeout: 10_000 }).toBe('wait-gone');
-    const refused = await cancelRelease(handle, { by: 'alice@platform', reason: 'too late' }).catch((e: { cause?: Error }) => e.cause?.message);
-    expect(refused).toMatch(/destructive call has already been made/);
+    const refused = await cancelRelease(handle, { by: 'alice@platform', reason: 'too late' });
+    expect(refused).toMatchObject({ cancelled: false });
+    expect(refused.detail).toMatch(/destructive call has already been made/);
     await h.admin.removeFault(stuck.id);
     const report = await handle.result();
     expect(report.outcome).toBe('released');
@@ -163,7 +164,7 @@ describe('identity, cancellation and the fail-closed re-check', () => {
     const input = huaweiNode('d0000004-0000-4000-8000-000000000004');
     const report = await (await startRelease(h.client, input, h.taskQueue)).result();
     expect(report.outcome).toBe('released');
-    await expect(startRelease(h.client, input, h.taskQueue)).rejects.toThrow(/already started/i);
+    await expect(startRelease(h.client, input, h.taskQueue)).rejects.toThrow(/already succeeded/i);
     expect(await h.admin.calls({ action: 'DeleteDevServer' })).toHaveLength(1);
   });
 
