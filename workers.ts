@@ -1,7 +1,6 @@
 // Builds the workers: release workflows on the workflow task queue, provider activities on one queue per
 // provider (`<queue>.<provider>`) whose rate limit holds across every worker process.
 import { DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { ActivityFailureType } from './common/failure-types';
 import { createActivities, type ActivityDeps } from './activities';
 import { PROVIDERS, type Provider } from './domain/resource';
 import { TASK_QUEUE, providerTaskQueue } from './common/temporal';
@@ -114,17 +113,12 @@ export async function disposeWorkers(workers: Worker[]): Promise<void> {
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/**
- * Install the SDK runtime with a logger at `level` that leaves out the expected failures of polling
- * activities (each poll that finds the resource not gone yet "fails" with NotYet by design).
- * Call once, before creating workers.
- */
+/** Install the SDK runtime with a logger at `level`. Call once, before creating workers. */
 export function installRuntime(level: LogLevel): void {
   const base = new DefaultLogger(level);
   Runtime.install({
+    // Polling's "not yet" failures are BENIGN (logged at DEBUG by the SDK, not counted as errors): no filter here.
     logger: new DefaultLogger(level, (entry) => {
-      const error = entry.meta?.error as { type?: string } | undefined;
-      if (error?.type === ActivityFailureType.notYet) return;
       // Provider workers poll activities only, by design.
       if (entry.message.startsWith('No workflows registered')) return;
       base.log(entry.level, entry.message, entry.meta);

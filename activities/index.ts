@@ -38,15 +38,17 @@ export function createActivities({ adapters }: ActivityDeps) {
 
   return {
     /** Validate the workflow input; a bad input fails the release at once, naming every wrong field. */
-    async validateRequest(input: unknown): Promise<ValidRequest> {
+    validateRequest(input: unknown): Promise<ValidRequest> {
       const result = validateReleaseRequest(input);
-      if (result.ok) return result.request;
-      throw ApplicationFailure.create({
-        type: ActivityFailureType.invalidRequest,
-        nonRetryable: true,
-        message: `invalid release request: ${result.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
-        details: [result.errors],
-      });
+      if (result.ok) return Promise.resolve(result.request);
+      return Promise.reject(
+        ApplicationFailure.create({
+          type: ActivityFailureType.invalidRequest,
+          nonRetryable: true,
+          message: `invalid release request: ${result.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+          details: [result.errors],
+        }),
+      );
     },
 
     async inspectResource(ref: ResourceRef): Promise<ResourceSnapshot> {

@@ -29,7 +29,7 @@ export class SimAdminClient {
 
   calls(filter: CallFilter = {}): Promise<CallRecord[]> {
     const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);
-    return this.call('GET', `/admin/calls${q.size ? `?${q}` : ''}`);
+    return this.call('GET', `/admin/calls${q.size ? `?${q.toString()}` : ''}`);
   }
 
   clearCalls(): Promise<{ ok: true }> {

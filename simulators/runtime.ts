@@ -44,7 +44,7 @@ export interface RunningSimulators {
   endpoints: Record<SimProviderName | 'admin', string>;
   ctx: SimContext;
   sims: Record<SimProviderName, ProviderSim>;
-  reset(fixture?: Fixture): void;
+  reset: (fixture?: Fixture) => void;
   close(): Promise<void>;
 }
 
@@ -103,7 +103,7 @@ interface AdminDeps {
   ctx: SimContext;
   sims: Record<SimProviderName, ProviderSim>;
   throttles: Record<SimProviderName, Throttle>;
-  reset(fixture?: Fixture): void;
+  reset: (fixture?: Fixture) => void;
   endpoints: Record<string, string>;
 }
 

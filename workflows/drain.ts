@@ -52,7 +52,7 @@ export async function drainHost(
     const submitMore = () => next < batches.length && result.failed.length <= limits.failureBudget && Date.now() < deadline && !cancelRequested();
     const worker = async () => {
       while (submitMore()) {
-        const batch = batches[next++]!;
+        const batch = batches[next++];
         const submitted = await audit.step(
           'prepare',
           `submit ECS delete job for ${batch.length} VM(s): ${batch.join(', ')}`,

@@ -1,7 +1,6 @@
 // Activity proxies and their policies. Provider calls go to the provider's own task queue (rate-limited
 // there for every worker together); destructive calls get a single attempt: the workflow decides on retries.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { ActivityFailureType as F } from '../common/failure-types';
 import { providerTaskQueue } from '../common/temporal';
@@ -25,12 +24,12 @@ export function providerActivities(provider: Provider) {
     scheduleToCloseTimeout: READ_BUDGET,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', nonRetryableErrorTypes: FINAL },
   });
-  // Polling through retries: each attempt reads once and fails with NotYet (BENIGN); no history event per poll.
-  const polls = (ceiling: Duration) =>
+  // Polling through retries, for at most `ceilingMs`: each attempt reads once and fails with NotYet (BENIGN); no history event per poll.
+  const polls = (ceilingMs: number) =>
     proxyActivities<Pick<Activities, 'awaitGone' | 'awaitStopped' | 'awaitVmDeletion'>>({
       taskQueue,
       startToCloseTimeout: '20s',
-      scheduleToCloseTimeout: ceiling,
+      scheduleToCloseTimeout: ceilingMs,
       retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '30s', nonRetryableErrorTypes: FINAL },
     });
   const verify = proxyActivities<Pick<Activities, 'observeItems'>>({

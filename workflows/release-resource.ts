@@ -36,8 +36,11 @@ import { verifyItems, type Expectation } from './verify';
  */
 export const RELEASE_V2_PATCH = 'release-v2';
 
+const MINUTE = 60_000;
 /** How long the destructive call may take to show its effect before the outcome is called unknown. */
-const WAIT_GONE = '30m';
+const WAIT_GONE_MINUTES = 30;
+/** How long an instance may take to stop. */
+const WAIT_STOPPED_MINUTES = 15;
 
 export async function releaseResource(input: ReleaseRequest, ...extra: unknown[]): Promise<ReleaseReport> {
   // Executions started before v2 end with the v1 report (workflows/v1/report.ts): only clients that started
@@ -189,8 +192,8 @@ class Release {
         `the instance could not be stopped, so nothing was deleted: ${failureMessage(err)}`,
       );
     }
-    await audit.step('prepare', 'wait until stopped', () => p.polls('15m').awaitStopped(ref)).catch((err) => {
-      throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.preparationFailed, 'preparation-failed', `the instance did not stop in 15 minutes, so nothing was deleted: ${failureMessage(err)}`);
+    await audit.step('prepare', 'wait until stopped', () => p.polls(WAIT_STOPPED_MINUTES * MINUTE).awaitStopped(ref)).catch((err) => {
+      throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.preparationFailed, 'preparation-failed', `the instance did not stop in ${WAIT_STOPPED_MINUTES} minutes, so nothing was deleted: ${failureMessage(err)}`);
     });
   }
 
@@ -260,7 +263,7 @@ class Release {
 
     try {
       audit.waitingFor = 'the provider to finish deleting';
-      await audit.step('wait-gone', 'wait until gone', () => p.polls(WAIT_GONE).awaitGone(ref));
+      await audit.step('wait-gone', 'wait until gone', () => p.polls(WAIT_GONE_MINUTES * MINUTE).awaitGone(ref));
     } catch (err) {
       const failed = failureTypeOf(err) === ActivityFailureType.failed;
       throw audit.fail(
@@ -268,7 +271,7 @@ class Release {
         failed ? 'delete-failed' : 'outcome-unknown',
         failed
           ? `the provider failed to delete it: ${failureMessage(err)}`
-          : `the resource was not seen gone within ${WAIT_GONE}${unanswered ? ' and the destructive call got no answer' : ''}; the call is not repeated, check it by hand: ${failureMessage(err)}`,
+          : `the resource was not seen gone within ${WAIT_GONE_MINUTES} minutes${unanswered ? ' and the destructive call got no answer' : ''}; the call is not repeated, check it by hand: ${failureMessage(err)}`,
       );
     } finally {
       audit.waitingFor = undefined;

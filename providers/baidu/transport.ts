@@ -85,6 +85,8 @@ export class BaiduTransport {
   async send(req: BaiduRequest): Promise<BaiduAnswer> {
     const http = new bce.HttpClient(this.client.config);
     let inFlight: ClientRequest | undefined;
+    // The SDK's own method, called with the SDK's `this` below: unbound on purpose.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const doRequest = http._doRequest;
     http._doRequest = function (options, body, outputStream) {
       options.rejectUnauthorized = true;

@@ -82,10 +82,10 @@ export function createHuaweiAdapter(cfg: HuaweiAdapterConfig): ProviderAdapter {
       }
     },
 
-    async stop(ref) {
+    stop(ref) {
       kindOf(ref);
       scopeOf(ref);
-      throw unsupported(ref, 'stop (not needed before a Huawei release)');
+      return Promise.reject(unsupported(ref, 'stop (not needed before a Huawei release)'));
     },
 
     async destroy(ref, action) {

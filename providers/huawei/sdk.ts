@@ -171,7 +171,7 @@ export async function huaweiCall<T>(
   }
   if (raw === null || typeof raw !== 'object') throw new ProviderUnreachableError(PROVIDER, `${what}: the answer is not JSON`);
   const body = raw as Record<string | symbol, unknown>;
-  const requestId = typeof body[REQUEST_ID] === 'string' ? (body[REQUEST_ID] as string) : undefined;
+  const requestId = typeof body[REQUEST_ID] === 'string' ? (body[REQUEST_ID]) : undefined;
   const code = body.error_code;
   if (businessErrorIn200 && typeof code === 'string' && code !== '' && code !== 'CBC.0000') {
     const status = typeof body.httpStatusCode === 'number' ? body.httpStatusCode : 200;

@@ -15,7 +15,7 @@ const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 
 export function resolveTime(value: string, now: number): number {
   if (value === 'now') return now;
   const rel = RELATIVE.exec(value);
-  if (rel) return now + (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * UNIT_MS[rel[3]!]!;
+  if (rel) return now + (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * UNIT_MS[rel[3]];
   return Date.parse(value);
 }
 

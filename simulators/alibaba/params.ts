@@ -88,7 +88,7 @@ export class Params {
       return aliFail(malformed);
     }
     if (!Array.isArray(ids) || ids.length > 100 || !ids.every((id) => typeof id === 'string')) aliFail(malformed);
-    return ids as string[];
+    return ids;
   }
 
   /** A repeat list such as DiskIds.1=d-1&DiskIds.2=d-2. */

@@ -131,7 +131,7 @@ export function bssRoutes(app: FastifyInstance, state: HuaweiState): void {
       const h = state.hyperinstances.get(m.resource_id);
       if (h) h.status = 'TERMINATING';
     }
-    const key = members.find((m) => m.is_main_resource === 1)?.resource_id ?? members[0]!.resource_id;
+    const key = members.find((m) => m.is_main_resource === 1)?.resource_id ?? members[0].resource_id;
     state.after(state.timing.orderCloseMs, key, () => {
       for (const m of members) {
         const ds = state.devServers.get(m.resource_id);

@@ -27,7 +27,7 @@ export function dccRoutes(app: FastifyInstance, state: HuaweiState): void {
 
   app.get('/v1.0/:project_id/dedicated-hosts/:host_id', action('ShowDedicatedHost'), async (req) => {
     const { project_id, host_id } = params(req);
-    const h = findHost(project_id!, host_id!);
+    const h = findHost(project_id, host_id);
     const vms = state.serversOnHost(h.dedicated_host_id);
     return {
       dedicated_host: {
@@ -46,7 +46,7 @@ export function dccRoutes(app: FastifyInstance, state: HuaweiState): void {
 
   app.get('/v1.0/:project_id/dedicated-hosts/:host_id/servers', action('ListServersOnDedicatedHost', (req) => params(req).host_id), async (req) => {
     const { project_id, host_id } = params(req);
-    const h = findHost(project_id!, host_id!);
+    const h = findHost(project_id, host_id);
     return { servers: state.serversOnHost(h.dedicated_host_id).map(vmView) };
   });
 
@@ -60,11 +60,11 @@ export function dccRoutes(app: FastifyInstance, state: HuaweiState): void {
         const vms = group.flatMap((h) => state.serversOnHost(h.dedicated_host_id));
         return {
           project_id: state.projectId,
-          availability_zone: group[0]!.availability_zone,
+          availability_zone: group[0].availability_zone,
           host_total: group.length,
           host_type: hostType,
           service_type: 'ecs',
-          host_properties: group[0]!.host_properties ?? {},
+          host_properties: group[0].host_properties ?? {},
           vcpus_total: group.reduce((n, h) => n + num(h.host_properties?.vcpus), 0),
           vcpus_used: vms.reduce((n, v) => n + num(v.flavor.vcpus), 0),
           memory_mb_total: group.reduce((n, h) => n + num(h.host_properties?.memory), 0),

@@ -86,12 +86,12 @@ export function ecsRoutes(app: FastifyInstance, state: HuaweiState, faults: Faul
 
   app.get('/v1/:project_id/cloudservers/:server_id', action('ShowServer'), async (req) => {
     const { project_id, server_id } = params(req);
-    return serverView(findServer(project_id!, server_id!, 'ECS'));
+    return serverView(findServer(project_id, server_id, 'ECS'));
   });
 
   app.get('/v1/:project_id/baremetalservers/:server_id', action('ShowBaremetalServer'), async (req) => {
     const { project_id, server_id } = params(req);
-    return serverView(findServer(project_id!, server_id!, 'BMS'));
+    return serverView(findServer(project_id, server_id, 'BMS'));
   });
 
   const finishSubJob = (job: Job, sub: SubJob, deleteVolume: boolean, inProject: boolean) => {
@@ -115,7 +115,7 @@ export function ecsRoutes(app: FastifyInstance, state: HuaweiState, faults: Faul
       job.status = failed.length === 0 ? 'SUCCESS' : 'FAIL';
       job.end_time = nowIso();
       if (failed.length > 0) {
-        job.error_code = failed[0]!.error_code;
+        job.error_code = failed[0].error_code;
         job.fail_reason = failed.map((s) => s.fail_reason).join('; ');
       }
     }
@@ -167,7 +167,7 @@ export function ecsRoutes(app: FastifyInstance, state: HuaweiState, faults: Faul
 
   app.get('/v1/:project_id/jobs/:job_id', action('ShowJob'), async (req) => {
     const { project_id, job_id } = params(req);
-    const job = project_id === state.projectId ? state.jobs.get(job_id!) : undefined;
+    const job = project_id === state.projectId ? state.jobs.get(job_id) : undefined;
     if (!job) return fail({ httpStatus: 404, code: 'Ecs.0000', message: `Job[${job_id}] could not be found.` });
     return job;
   });

@@ -27,13 +27,13 @@ export function evsRoutes(app: FastifyInstance, state: HuaweiState): void {
 
   app.get('/v2/:project_id/cloudvolumes/:volume_id', action('ShowVolume'), async (req) => {
     const { project_id, volume_id } = params(req);
-    return { volume: volumeView(findVolume(project_id!, volume_id!)) };
+    return { volume: volumeView(findVolume(project_id, volume_id)) };
   });
 
   app.delete('/v2/:project_id/cloudvolumes/:volume_id', action('DeleteVolume'), async (req) => {
     const { project_id, volume_id } = params(req);
     const cascade = (req.query as Record<string, string | undefined>).cascade === 'true';
-    const v = findVolume(project_id!, volume_id!);
+    const v = findVolume(project_id, volume_id);
     if (v.attachments.length > 0) fail(huaweiError('EVS.2024', `The disk ${v.id} is attached to ${v.attachments.map((a) => a.server_id).join(', ')}; detach it first.`));
     if (v.status === 'deleting') fail(huaweiError('EVS.2024', `The disk ${v.id} is being deleted.`));
     v.status = 'deleting';
@@ -68,15 +68,15 @@ export function evsRoutes(app: FastifyInstance, state: HuaweiState): void {
 
   app.get('/v2/:project_id/cloudsnapshots/:snapshot_id', action('ShowSnapshot'), async (req) => {
     const { project_id, snapshot_id } = params(req);
-    const s = project_id === state.projectId ? state.snapshots.get(snapshot_id!) : undefined;
+    const s = project_id === state.projectId ? state.snapshots.get(snapshot_id) : undefined;
     return { snapshot: s ?? fail(huaweiError('EVS.5404', `The snapshot ${snapshot_id} does not exist.`)) };
   });
 
   app.delete('/v2/:project_id/cloudsnapshots/:snapshot_id', action('DeleteSnapshot'), async (req, reply) => {
     const { project_id, snapshot_id } = params(req);
-    const s = project_id === state.projectId ? state.snapshots.get(snapshot_id!) : undefined;
+    const s = project_id === state.projectId ? state.snapshots.get(snapshot_id) : undefined;
     if (!s) fail(huaweiError('EVS.5404', `The snapshot ${snapshot_id} does not exist.`));
-    state.snapshots.delete(snapshot_id!);
+    state.snapshots.delete(snapshot_id);
     return reply.code(200).send();
   });
 }

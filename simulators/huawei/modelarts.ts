@@ -42,12 +42,12 @@ export function modelartsRoutes(app: FastifyInstance, state: HuaweiState): void 
 
   app.get('/v1/:project_id/dev-servers/:id', action('ShowDevServer'), async (req) => {
     const { project_id, id } = params(req);
-    return devServerView(findDevServer(project_id!, id!));
+    return devServerView(findDevServer(project_id, id));
   });
 
   app.delete('/v1/:project_id/dev-servers/:id', action('DeleteDevServer'), async (req) => {
     const { project_id, id } = params(req);
-    const ds = findDevServer(project_id!, id!);
+    const ds = findDevServer(project_id, id);
     if (ds.status === 'DELETING' || ds.status === 'DELETED') fail(huaweiError('ModelArts.7004', `The instance ${ds.id} is ${ds.status}.`));
     if (ds.category === 'HPS') fail(huaweiError('ModelArts.7005', `The instance ${ds.id} is a supernode server; delete its supernode.`));
     const deletable = ds.charging_mode === 'POST_PAID' || ds.status === 'CREATE_FAILED' || ds.status === 'ERROR';
@@ -61,12 +61,12 @@ export function modelartsRoutes(app: FastifyInstance, state: HuaweiState): void 
 
   app.get('/v1/:project_id/dev-servers/hyperinstance/:id', action('ShowHyperinstance'), async (req) => {
     const { project_id, id } = params(req);
-    return hyperView(findHyperinstance(project_id!, id!));
+    return hyperView(findHyperinstance(project_id, id));
   });
 
   app.delete('/v1/:project_id/dev-servers/hyperinstance/:id', action('DeleteHyperinstance'), async (req) => {
     const { project_id, id } = params(req);
-    const h = findHyperinstance(project_id!, id!);
+    const h = findHyperinstance(project_id, id);
     if (h.status === 'TERMINATING' || h.status === 'TERMINATED') fail(huaweiError('ModelArts.7004', `The supernode ${h.id} is ${h.status}.`));
     const children = h.server_ids.flatMap((sid) => state.devServers.get(sid) ?? []);
     const payPerUse = children.length > 0 && children.every((c) => c.charging_mode === 'POST_PAID');

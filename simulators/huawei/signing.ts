@@ -38,8 +38,8 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
 export function parseSdkDate(value: string | undefined): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value ?? '');
   if (!m) return null;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-  const ms = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
+  const [, y, mo, d, h, mi, s] = m.map(Number);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
   return Number.isNaN(ms) ? null : ms;
 }
 

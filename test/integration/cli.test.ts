@@ -21,7 +21,7 @@ describe('README examples through the Temporal CLI', () => {
     try {
       return (await promisify(execFile)(temporalCliPath()!, [...args, '--address', inject('temporalAddress'), '--namespace', testNamespace()], { encoding: 'utf8' })).stdout;
     } catch (err) {
-      throw new Error(`temporal ${args.join(' ')}: ${(err as { stderr?: string }).stderr ?? err}`);
+      throw new Error(`temporal ${args.join(' ')}: ${(err as { stderr?: string }).stderr ?? String(err)}`);
     }
   };
 

@@ -178,7 +178,7 @@ describe('identity, cancellation and the fail-closed re-check', () => {
       await expect.poll(status, { timeout: 20_000, interval: 250 }).toBe('COMPLETED');
       expect((await canonical.result()).outcome).toBe('released');
       const runs = (await schedule.describe()).info.recentActions;
-      expect(runs[0]!.action.workflow.workflowId).toMatch(/^scheduled\/decommission-/);
+      expect(runs[0].action.workflow.workflowId).toMatch(/^scheduled\/decommission-/);
       expect(await h.admin.calls({ action: 'DeleteDevServer', target: input.resourceId })).toHaveLength(1);
     } finally {
       await schedule.delete();

@@ -106,7 +106,7 @@ describe('Alibaba ECS release', () => {
     expect(report.outcome).toBe('released');
     const deletes = await h.admin.calls({ action: 'DeleteInstances' });
     expect(deletes).toHaveLength(1);
-    expect(deletes[0]!.dropped).toBe(true);
+    expect(deletes[0].dropped).toBe(true);
   });
 
   it('retries a throttled DeleteInstances and deletes once', async () => {

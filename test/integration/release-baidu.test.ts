@@ -63,6 +63,6 @@ describe('Baidu BCC release', () => {
     const report = await (await h.start(request('i-post0001'))).result();
     expect(report.outcome).toBe('released');
     expect((await h.admin.calls({ action: 'ReleaseInstance' })).filter((c) => !c.injected)).toHaveLength(1);
-    expect(report.providerErrors[0]!.code).toBe('InternalError');
+    expect(report.providerErrors[0].code).toBe('InternalError');
   });
 });

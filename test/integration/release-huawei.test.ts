@@ -155,7 +155,7 @@ describe('Huawei release', () => {
 
     it('a VM the provider refuses to delete ends the drain and leaves the host subscribed', async () => {
       const dry = await (await h.start(request('dcc-host', '70000002-0000-4000-8000-000000000002', { dryRun: true }))).result();
-      const victim = assessed(dry.plan).vms[0]!.vm.id;
+      const victim = assessed(dry.plan).vms[0].vm.id;
       await h.admin.injectFault({ provider: 'huawei', action: 'DeleteServer', target: victim, error: { code: 'Ecs.0000', message: 'simulated refusal' } });
       const f = await failureOf((await h.start(request('dcc-host', '70000002-0000-4000-8000-000000000002'))).result());
       expect(f.type).toBe('DrainIncomplete');

@@ -83,7 +83,7 @@ describe('Temporal semantics at the edges', () => {
   it('a malformed cancel or confirmation is rejected with a reason, never an internal error, and changes nothing', async () => {
     const handle = await h.start(ecs('i-bp1stoppedpaygo01', { backup: { required: true, confirmWithin: '1h' } }));
     await expect.poll(async () => (await progress(handle)).phase, { timeout: 10_000 }).toBe('confirm');
-    const reason = (p: Promise<unknown>) => p.then(() => 'accepted', (e: { cause?: Error }) => e.cause?.message ?? String(e));
+    const reason = (p: Promise<unknown>) => p.then(() => 'accepted', (e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
     expect(await reason(handle.executeUpdate('confirmBackup', { args: [{ confirmedBy: 42, backupReference: 'x' }] }))).toMatch(/confirmedBy/);
     expect(await reason(handle.executeUpdate('confirmBackup', { args: [null] }))).toMatch(/object/);
     expect(await reason(handle.executeUpdate('cancel', { args: [{ by: 'alice@platform' }] }))).toMatch(/reason/);

@@ -15,7 +15,7 @@ const GONE_STATUSES = new Set<unknown>(['DELETED', 'Deleted', 'deleted', 'releas
 
 export async function inventory(admin: SimAdminClient, provider: Provider): Promise<Inventory> {
   const all = await admin.state<Record<string, Record<string, unknown>> & { pendingTransitions?: { resourceId: string }[] }>();
-  const state = all[provider]!;
+  const state = all[provider];
   const out: Inventory = new Map();
   // Fixtures seed resources in transitional states (Starting, Pending…): they move on by themselves.
   out.transitioning = new Set((all.pendingTransitions ?? []).map((t) => t.resourceId));

@@ -244,9 +244,9 @@ function captureOutput(into: string[]): () => void {
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
   const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-  const saved = methods.map((m) => console[m]);
-  process.stdout.write = ((chunk: unknown) => (into.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: unknown) => (into.push(String(chunk)), true)) as typeof process.stderr.write;
+  const saved = methods.map((m) => console[m].bind(console));
+  process.stdout.write = ((chunk: unknown) => (into.push(String(chunk)), true));
+  process.stderr.write = ((chunk: unknown) => (into.push(String(chunk)), true));
   for (const m of methods) console[m] = (...args: unknown[]) => void into.push(args.map(String).join(' '));
   return () => {
     process.stdout.write = out;

@@ -40,7 +40,7 @@ describe('DescribeInstances', () => {
   it('reports tags and filters by tag, status and charge type', async () => {
     const tagged = await instances({ tag: [new $Ecs.DescribeInstancesRequestTag({ key: 'owner', value: 'ml-team' })] });
     expect(tagged.instances!.instance!.map((i) => i.instanceId)).toEqual(['i-bp1stoppedpaygo01']);
-    expect(tagged.instances!.instance![0]!.tags!.tag).toEqual(expect.arrayContaining([expect.objectContaining({ tagKey: 'env', tagValue: 'test' })]));
+    expect(tagged.instances!.instance![0].tags!.tag).toEqual(expect.arrayContaining([expect.objectContaining({ tagKey: 'env', tagValue: 'test' })]));
     expect((await instances({ status: 'Running' })).instances!.instance!.map((i) => i.instanceId)).toEqual(['i-bp1runningpaygo02']);
     expect((await instances({ instanceChargeType: 'PrePaid' })).totalCount).toBe(2);
   });
@@ -96,7 +96,7 @@ describe('DescribeInstanceAttribute', () => {
     expect(res.body).toMatchObject({ instanceId: 'i-bp1prepaidexpired04', status: 'Stopped', instanceChargeType: 'PrePaid' });
     expect(Date.parse(res.body!.expiredTime!)).toBeLessThan(Date.now());
     const locked = await ctx.ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: 'i-bp1seclocked06' }));
-    expect(locked.body!.operationLocks!.lockReason![0]!.lockReason).toBe('security');
+    expect(locked.body!.operationLocks!.lockReason![0].lockReason).toBe('security');
     const err = await failure(ctx.ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: 'i-bp1nosuchthing' })));
     expect([err.code, err.statusCode]).toEqual(['InvalidInstanceId.NotFound', 404]);
   });
@@ -105,9 +105,9 @@ describe('DescribeInstanceAttribute', () => {
 describe('StopInstance', () => {
   it('goes Running → Stopping → Stopped after timing.stopMs', async () => {
     await ctx.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: 'i-bp1runningpaygo02', stoppedMode: 'StopCharging' }));
-    expect((await instances({ instanceIds: '["i-bp1runningpaygo02"]' })).instances!.instance![0]!.status).toBe('Stopping');
+    expect((await instances({ instanceIds: '["i-bp1runningpaygo02"]' })).instances!.instance![0].status).toBe('Stopping');
     await sleep(STOP_MS + 100);
-    const inst = (await instances({ instanceIds: '["i-bp1runningpaygo02"]' })).instances!.instance![0]!;
+    const inst = (await instances({ instanceIds: '["i-bp1runningpaygo02"]' })).instances!.instance![0];
     expect([inst.status, inst.stoppedMode]).toEqual(['Stopped', 'StopCharging']);
   });
 
@@ -122,7 +122,7 @@ describe('StopInstance', () => {
 describe('ModifyInstanceAttribute', () => {
   it('sets DeletionProtection, and is refused on a security-locked instance', async () => {
     await ctx.ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1stoppedpaygo01', deletionProtection: true }));
-    expect((await instances({ instanceIds: '["i-bp1stoppedpaygo01"]' })).instances!.instance![0]!.deletionProtection).toBe(true);
+    expect((await instances({ instanceIds: '["i-bp1stoppedpaygo01"]' })).instances!.instance![0].deletionProtection).toBe(true);
     const err = await failure(ctx.ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1seclocked06', deletionProtection: true })));
     expect([err.code, err.statusCode]).toEqual(['InstanceLockedForSecurity', 403]);
   });
@@ -134,7 +134,7 @@ describe('DescribeDisks / ModifyDiskAttribute / DeleteDisk', () => {
     expect(body.totalCount).toBe(3);
     const sys = body.disks!.disk!.find((d) => d.type === 'system')!;
     expect(sys).toMatchObject({ diskId: 'd-bp1stopped01sys', status: 'In_use', instanceId: 'i-bp1stoppedpaygo01', deleteWithInstance: true, deleteAutoSnapshot: true, diskChargeType: 'PostPaid', device: '/dev/xvda' });
-    expect(sys.attachments!.attachment![0]!.instanceId).toBe('i-bp1stoppedpaygo01');
+    expect(sys.attachments!.attachment![0].instanceId).toBe('i-bp1stoppedpaygo01');
     expect((await disks({ instanceId: 'i-bp1stoppedpaygo01', diskType: 'data' })).totalCount).toBe(2);
     expect((await disks({ diskIds: '["d-bp1orphan01"]' })).disks!.disk![0]).toMatchObject({ status: 'Available', instanceId: '' });
   });
@@ -166,7 +166,7 @@ describe('DeleteDisk and automatic snapshots (DeleteDisk API reference)', () => 
   it('a disk kept by the release (DeleteWithInstance=false, DeleteAutoSnapshot=true): DeleteDisk takes its automatic snapshots, keeps the manual one', async () => {
     await ctx.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: 'i-bp1autosnap10' }));
     await sleep(400);
-    const kept = (await disks({ diskIds: '["d-bp1autosnap10dat1"]' })).disks!.disk![0]!;
+    const kept = (await disks({ diskIds: '["d-bp1autosnap10dat1"]' })).disks!.disk![0];
     expect(kept).toMatchObject({ status: 'Available', instanceId: '', deleteAutoSnapshot: true });
     const ids = async () => (await snapshots({ diskId: 'd-bp1autosnap10dat1' })).snapshots!.snapshot!.map((x) => x.snapshotId).sort();
     expect(await ids()).toEqual(['s-bp1autosnap10dat1auto1', 's-bp1autosnap10dat1auto2', 's-bp1autosnap10dat1user']);
@@ -185,7 +185,7 @@ describe('DeleteDisk and automatic snapshots (DeleteDisk API reference)', () => 
 
 describe('seeded transitional states advance', () => {
   it('Stopping → Stopped after stopMs, Starting → Running after startMs, Pending → Running after pendingMs', async () => {
-    const status = async (id: string) => (await instances({ instanceIds: JSON.stringify([id]) })).instances!.instance![0]!.status;
+    const status = async (id: string) => (await instances({ instanceIds: JSON.stringify([id]) })).instances!.instance![0].status;
     expect(await status('i-bp1stopping11')).toBe('Stopping');
     expect(await status('i-bp1starting12')).toBe('Starting');
     expect(await status('i-bp1pending13')).toBe('Pending');
@@ -206,7 +206,7 @@ describe('seeded transitional states advance', () => {
     section.timing.createMs = 100;
     ctx.sims.reset(fixture);
     await sleep(200);
-    expect((await instances({ instanceIds: '["i-bp1pending07"]' })).instances!.instance![0]!.status).toBe('Running');
+    expect((await instances({ instanceIds: '["i-bp1pending07"]' })).instances!.instance![0].status).toBe('Running');
   });
 });
 
@@ -217,7 +217,7 @@ describe('DescribeSnapshots / DeleteSnapshot', () => {
     expect((await snapshots({ instanceId: 'i-bp1stoppedpaygo01', snapshotType: 'auto' })).totalCount).toBe(3);
     const user = await snapshots({ diskId: 'd-bp1stopped01dat1', snapshotType: 'user' });
     expect(user.snapshots!.snapshot![0]).toMatchObject({ snapshotId: 's-bp1stopped01dat1user', snapshotType: 'user', sourceDiskId: 'd-bp1stopped01dat1', sourceDiskType: 'data', status: 'accomplished', usage: 'disk' });
-    expect((await snapshots({ snapshotIds: '["s-bp1imagesource01"]' })).snapshots!.snapshot![0]!.usage).toBe('image');
+    expect((await snapshots({ snapshotIds: '["s-bp1imagesource01"]' })).snapshots!.snapshot![0].usage).toBe('image');
     expect((await failure(snapshots({ snapshotType: 'manual' }))).code).toBe('InvalidParameter');
   });
 

@@ -17,7 +17,7 @@ const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`
 const sortedQuery = (params: Record<string, string>) =>
   Object.keys(params)
     .sort()
-    .map((k) => `${enc(k)}=${enc(params[k]!)}`)
+    .map((k) => `${enc(k)}=${enc(params[k])}`)
     .join('&');
 
 interface Answer {

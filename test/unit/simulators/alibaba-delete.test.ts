@@ -186,7 +186,7 @@ async function fetchSigned(extra: Record<string, string>): Promise<Response> {
   };
   const canonical = Object.keys(params)
     .sort()
-    .map((k) => `${enc(k)}=${enc(params[k]!)}`)
+    .map((k) => `${enc(k)}=${enc(params[k])}`)
     .join('&');
   const signature = createHmac('sha1', 'sim-alibaba-sk&').update(`POST&%2F&${enc(canonical)}`).digest('base64');
   return fetch(`${ctx.sims.endpoints.alibaba}/?${canonical}&Signature=${enc(signature)}`, { method: 'POST' });

@@ -26,7 +26,7 @@ function sdkSignedHeaders(method: string, path: string, data?: unknown, extra: R
     queryParams: Object.fromEntries(new URL(`${ctx.sims.endpoints.huawei}${path}`).searchParams),
     data,
   };
-  return AKSKSigner.sign(request as never, credential as never) as Record<string, string>;
+  return AKSKSigner.sign(request, credential) as Record<string, string>;
 }
 
 async function rawCall(method: string, path: string, headers: Record<string, string>, body?: string) {
@@ -59,7 +59,7 @@ describe('Huawei signature verification (SDK-HMAC-SHA256)', () => {
     const data = { resource_ids: [RACK] };
     const globalHeaders = (() => {
       const credential = new BasicCredentials().withAk(CRED.accessKeyId).withSk(CRED.secretAccessKey);
-      return AKSKSigner.sign({ endpoint: `${ctx.sims.endpoints.huawei}${path}`, method: 'POST', headers: { 'content-type': 'application/json', 'X-Domain-Id': DOMAIN }, queryParams: {}, data } as never, credential as never) as Record<string, string>;
+      return AKSKSigner.sign({ endpoint: `${ctx.sims.endpoints.huawei}${path}`, method: 'POST', headers: { 'content-type': 'application/json', 'X-Domain-Id': DOMAIN }, queryParams: {}, data }, credential) as Record<string, string>;
     })();
     expect((await rawCall('POST', path, globalHeaders, JSON.stringify(data))).status).toBe(200);
     const tamperedBody = await rawCall('POST', path, globalHeaders, JSON.stringify({ resource_ids: ['d0000002-0000-4000-8000-000000000002'] }));

@@ -60,7 +60,7 @@ describe('ECS delete + jobs', () => {
   it('shows an ECS with its charging mode and attached volumes, 404 Ecs.0114 when unknown', async () => {
     const r = await showServer(id('e', 1));
     expect(r).toMatchObject({ ok: true, value: { server: { id: id('e', 1), metadata: { charging_mode: '0' } } } });
-    const attached = r.ok ? (r.value.server as unknown as Record<string, { id: string }[]>)['os-extended-volumes:volumes_attached']!.map((v) => v.id) : [];
+    const attached = r.ok ? (r.value.server as unknown as Record<string, { id: string }[]>)['os-extended-volumes:volumes_attached'].map((v) => v.id) : [];
     expect(attached.sort()).toEqual([vol(11), vol(12), vol(13)]);
     expect(await showServer('nope')).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'Ecs.0114' } });
   });
