@@ -64,7 +64,15 @@ export default tseslint.config(
               message: 'keep heavy libraries out of the workflow bundle',
             },
             {
-              group: ['../activities', '../activities/*', '../../activities', '../providers/*/**', '../../providers/*/**', '../simulators/**', '../../simulators/**'],
+              group: [
+                '../activities',
+                '../activities/*',
+                '../../activities',
+                '../providers/*/**',
+                '../../providers/*/**',
+                '../simulators/**',
+                '../../simulators/**',
+              ],
               allowTypeImports: true,
               message: 'workflows import activity and provider types only',
             },

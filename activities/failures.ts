@@ -2,7 +2,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ActivityFailureType } from '../common/failure-types';
 import { ProviderError, ProviderUnreachableError } from '../providers/adapter';
 
-
 /** Translate an adapter error into the failure the workflow understands. */
 export function toFailure(err: unknown, opts: { destructive?: boolean } = {}): unknown {
   if (err instanceof ProviderError) {

@@ -1,16 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { ValidRequest } from '../domain/request';
-import type {
-  CallReceipt,
-  DestroyOptions,
-  Provider,
-  ReleaseAction,
-  ResourceRef,
-  ResourceSnapshot,
-  ResourceStatus,
-  VmDeleteJob,
-} from '../domain/resource';
+import type { CallReceipt, DestroyOptions, Provider, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus, VmDeleteJob } from '../domain/resource';
 import type { Observation, ObservedItem, ProviderAdapter } from '../providers/adapter';
 import { ActivityFailureType } from '../common/failure-types';
 import { translated } from './failures';

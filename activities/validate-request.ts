@@ -37,7 +37,12 @@ export function parseDuration(text: string): number {
 
 /** "30d" for 30 days, "1m" for a minute: the bounds as the error messages show them. */
 function showDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size}${unit}`;
   return `${ms / 1000}s`;
 }
 
@@ -161,7 +166,13 @@ function crossFieldErrors(input: Record<string, unknown>): FieldError[] {
   }
   const huawei = provider === 'huawei' || owner === 'huawei';
   if (huawei && !projectId) errors.push({ field: 'projectId', message: 'projectId is required for Huawei resources' });
-  else if (huawei && typeof projectId === 'string' && projectId.trim().length > 0 && projectId.trim().length <= 64 && !PROJECT_ID_FORMAT.pattern.test(projectId.trim())) {
+  else if (
+    huawei &&
+    typeof projectId === 'string' &&
+    projectId.trim().length > 0 &&
+    projectId.trim().length <= 64 &&
+    !PROJECT_ID_FORMAT.pattern.test(projectId.trim())
+  ) {
     errors.push({ field: 'projectId', message: `projectId must be a Huawei project ID: ${PROJECT_ID_FORMAT.description}` });
   } else if (!huawei && isProvider(provider) && projectId !== undefined) {
     errors.push({ field: 'projectId', message: `projectId applies to Huawei resources only: leave it out for ${provider}` });
@@ -187,10 +198,12 @@ function validate(input: unknown): Validation {
   if (!isPlainObject(input)) {
     return {
       ok: false,
-      errors: [{
-        field: '(input)',
-        message: `expected one JSON object with the release request, got ${typeof input === 'object' && input !== null && !Array.isArray(input) ? 'an object that is not plain JSON (a class instance or a custom prototype)' : describeType(input)}`,
-      }],
+      errors: [
+        {
+          field: '(input)',
+          message: `expected one JSON object with the release request, got ${typeof input === 'object' && input !== null && !Array.isArray(input) ? 'an object that is not plain JSON (a class instance or a custom prototype)' : describeType(input)}`,
+        },
+      ],
     };
   }
   const size = measureJson(input, MAX_INPUT_BYTES, MAX_INPUT_DEPTH);
@@ -216,7 +229,12 @@ function validate(input: unknown): Validation {
   const ref = { provider: r.provider, kind: r.kind, region: r.region, projectId: r.projectId, resourceId: r.resourceId };
   // Cannot fail with the bounds above; kept so that a change of bounds cannot silently break the ID.
   if (!workflowIdsFit(ref)) {
-    return { ok: false, errors: [{ field: 'resourceId', message: `region and resourceId make a workflow ID longer than Temporal's ${TEMPORAL_MAX_WORKFLOW_ID_BYTES}-byte limit` }] };
+    return {
+      ok: false,
+      errors: [
+        { field: 'resourceId', message: `region and resourceId make a workflow ID longer than Temporal's ${TEMPORAL_MAX_WORKFLOW_ID_BYTES}-byte limit` },
+      ],
+    };
   }
   return {
     ok: true,
@@ -247,7 +265,10 @@ export function validateReleaseRequest(input: unknown): Validation {
   try {
     return validate(input);
   } catch (err) {
-    return { ok: false, errors: [{ field: '(input)', message: `the input could not be validated (${excerpt(err instanceof Error ? err.message : err, 80)})` }] };
+    return {
+      ok: false,
+      errors: [{ field: '(input)', message: `the input could not be validated (${excerpt(err instanceof Error ? err.message : err, 80)})` }],
+    };
   }
 }
 

@@ -10,8 +10,16 @@ function dropInvisible(s: string): string {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     const invisible =
-      c <= 0x1f || (c >= 0x7f && c <= 0x9f) || c === 0x00ad || c === 0x034f || c === 0x061c || c === 0x180e ||
-      (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c === 0xfeff ||
+      c <= 0x1f ||
+      (c >= 0x7f && c <= 0x9f) ||
+      c === 0x00ad ||
+      c === 0x034f ||
+      c === 0x061c ||
+      c === 0x180e ||
+      (c >= 0x200b && c <= 0x200f) ||
+      (c >= 0x202a && c <= 0x202e) ||
+      (c >= 0x2060 && c <= 0x206f) ||
+      c === 0xfeff ||
       (c >= 0xfe00 && c <= 0xfe0f);
     // Keep tabs and line breaks as whitespace, so that "alice\tsmith" and "alice smith" compare equal.
     if (c === 0x09 || c === 0x0a || c === 0x0d) out += ' ';
@@ -46,10 +54,49 @@ export function canonicalIdentity(name: string): string {
 
 // Common cross-script look-alikes of Latin letters (Cyrillic, Greek), after lower-casing.
 const CONFUSABLES: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h', ӏ: 'l',
-  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
-  ı: 'i', ȷ: 'j', ß: 'ss', ſ: 's', ł: 'l', ø: 'o', đ: 'd', ħ: 'h',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  һ: 'h',
+  ӏ: 'l',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  ı: 'i',
+  ȷ: 'j',
+  ß: 'ss',
+  ſ: 's',
+  ł: 'l',
+  ø: 'o',
+  đ: 'd',
+  ħ: 'h',
 };
 
 /**

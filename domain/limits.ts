@@ -63,8 +63,15 @@ const isControl = (c: number): boolean => c <= 0x1f || (c >= 0x7f && c <= 0x9f) 
 // Bidi embeddings/overrides/isolates/marks, zero-width and other invisible format characters: they make one
 // name look like another, or reorder what a reader sees.
 const isInvisible = (c: number): boolean =>
-  c === 0x00ad || c === 0x061c || c === 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
-  (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c === 0xfeff || (c >= 0xfff9 && c <= 0xfffb);
+  c === 0x00ad ||
+  c === 0x061c ||
+  c === 0x180e ||
+  (c >= 0x200b && c <= 0x200f) ||
+  (c >= 0x202a && c <= 0x202e) ||
+  (c >= 0x2060 && c <= 0x2064) ||
+  (c >= 0x2066 && c <= 0x206f) ||
+  c === 0xfeff ||
+  (c >= 0xfff9 && c <= 0xfffb);
 
 /** What a text field may not contain: a description of the first offending character class, or undefined. */
 export function badCharacters(s: string, allowNewlines = false): string | undefined {

@@ -114,7 +114,12 @@ export function planRelease(s: ResourceSnapshot, request: Pick<ValidRequest, 'op
   const o = request.options;
   if (!s.exists || s.status === 'deleted') {
     return s.absence === 'unknown-id'
-      ? { resource: s.ref, outcome: 'not-found', rawStatus: s.rawStatus, notes: [`the provider does not know ${s.ref.resourceId} in ${s.ref.region}${s.ref.projectId ? ` (project ${s.ref.projectId})` : ''}`] }
+      ? {
+          resource: s.ref,
+          outcome: 'not-found',
+          rawStatus: s.rawStatus,
+          notes: [`the provider does not know ${s.ref.resourceId} in ${s.ref.region}${s.ref.projectId ? ` (project ${s.ref.projectId})` : ''}`],
+        }
       : { resource: s.ref, outcome: 'already-gone', rawStatus: s.rawStatus, notes: [`the provider reports it ${s.rawStatus}`] };
   }
   const rules = RULES[s.ref.kind];
@@ -139,10 +144,12 @@ export function planRelease(s: ResourceSnapshot, request: Pick<ValidRequest, 'op
   const blockers = [
     ...commonBlockers(s, action, o),
     ...rules.blockers(s, action, o),
-    ...vms.filter((v) => v.fate === 'blocking').map((v): Blocker => ({
-      code: v.why.startsWith('created by') ? 'vm-owned-by-service' : 'vm-needs-unsubscription',
-      message: `VM ${v.vm.id}${v.vm.name ? ` (${v.vm.name})` : ''}: ${v.why}`,
-    })),
+    ...vms
+      .filter((v) => v.fate === 'blocking')
+      .map((v): Blocker => ({
+        code: v.why.startsWith('created by') ? 'vm-owned-by-service' : 'vm-needs-unsubscription',
+        message: `VM ${v.vm.id}${v.vm.name ? ` (${v.vm.name})` : ''}: ${v.why}`,
+      })),
   ];
   const [first, ...rest] = blockers;
   if (first) return { ...assessed, outcome: 'blocked', blockers: [first, ...rest], prepare: [] };

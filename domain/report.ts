@@ -3,19 +3,7 @@ import type { Gate, Plan } from './plan';
 import type { ReleaseAction, ResourceRef } from './resource';
 
 /** The phases of a release, in order; each is its own step in the history and in the report. */
-export type Phase =
-  | 'validate'
-  | 'delegate'
-  | 'inspect'
-  | 'plan'
-  | 'confirm'
-  | 'prepare'
-  | 'recheck'
-  | 'destroy'
-  | 'wait-gone'
-  | 'cleanup'
-  | 'verify'
-  | 'done';
+export type Phase = 'validate' | 'delegate' | 'inspect' | 'plan' | 'confirm' | 'prepare' | 'recheck' | 'destroy' | 'wait-gone' | 'cleanup' | 'verify' | 'done';
 
 export interface StepRecord {
   phase: Phase;

@@ -40,18 +40,7 @@ export type ReleaseAction =
   | 'release';
 
 export type NormalizedStatus =
-  | 'creating'
-  | 'create-failed'
-  | 'running'
-  | 'starting'
-  | 'stopping'
-  | 'stopped'
-  | 'deleting'
-  | 'delete-failed'
-  | 'deleted'
-  | 'error'
-  | 'recycled'
-  | 'other';
+  'creating' | 'create-failed' | 'running' | 'starting' | 'stopping' | 'stopped' | 'deleting' | 'delete-failed' | 'deleted' | 'error' | 'recycled' | 'other';
 
 export type ChargingMode = 'pay-per-use' | 'subscription';
 

@@ -48,7 +48,8 @@ function validatePayload<T>(what: string, input: unknown, rules: Rules): Payload
       return { ok: false, errors: [{ field: '(input)', message: `expected a ${what} object {${Object.keys(rules).join(', ')}}, got ${got}` }] };
     }
     const size = measureJson(input, MAX_UPDATE_BYTES);
-    if (!size.ok) return { ok: false, errors: [{ field: size.field, message: size.field === '(input)' ? size.message.replace('the input', `a ${what}`) : size.message }] };
+    if (!size.ok)
+      return { ok: false, errors: [{ field: size.field, message: size.field === '(input)' ? size.message.replace('the input', `a ${what}`) : size.message }] };
     const errors: FieldError[] = [];
     for (const key of Object.keys(input)) {
       if (!Object.prototype.hasOwnProperty.call(rules, key)) errors.push({ field: fieldName(key), message: 'unknown field' });

@@ -1,13 +1,4 @@
-import type {
-  CallReceipt,
-  DestroyOptions,
-  ReleaseAction,
-  ResourceKind,
-  ResourceRef,
-  ResourceSnapshot,
-  ResourceStatus,
-  VmDeleteJob,
-} from '../domain/resource';
+import type { CallReceipt, DestroyOptions, ReleaseAction, ResourceKind, ResourceRef, ResourceSnapshot, ResourceStatus, VmDeleteJob } from '../domain/resource';
 import type { ErrorClass, ProviderErrorDetails } from '../common/failure-types';
 
 export type { ErrorClass, ProviderErrorDetails };
@@ -104,7 +95,6 @@ export class ProviderError extends Error {
     };
   }
 }
-
 
 /**
  * No answer came back (connection refused or reset, timeout, a body that is not the provider's).

@@ -28,11 +28,19 @@ const schema = z
     providers: z
       .object({
         alibaba: z
-          .object({ endpoint: urlTemplate.default('https://ecs.{region}.aliyuncs.com'), credentials: credentialRef.default({ accessKeyIdEnv: 'ALIBABA_CLOUD_ACCESS_KEY_ID', secretEnv: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET' }), rateLimit: rateLimit.default({ requestsPerSecond: 10 }) })
+          .object({
+            endpoint: urlTemplate.default('https://ecs.{region}.aliyuncs.com'),
+            credentials: credentialRef.default({ accessKeyIdEnv: 'ALIBABA_CLOUD_ACCESS_KEY_ID', secretEnv: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET' }),
+            rateLimit: rateLimit.default({ requestsPerSecond: 10 }),
+          })
           .strict()
           .prefault({}),
         baidu: z
-          .object({ endpoint: urlTemplate.default('https://bcc.{region}.baidubce.com'), credentials: credentialRef.default({ accessKeyIdEnv: 'BAIDU_CLOUD_ACCESS_KEY_ID', secretEnv: 'BAIDU_CLOUD_SECRET_ACCESS_KEY' }), rateLimit: rateLimit.default({ requestsPerSecond: 10 }) })
+          .object({
+            endpoint: urlTemplate.default('https://bcc.{region}.baidubce.com'),
+            credentials: credentialRef.default({ accessKeyIdEnv: 'BAIDU_CLOUD_ACCESS_KEY_ID', secretEnv: 'BAIDU_CLOUD_SECRET_ACCESS_KEY' }),
+            rateLimit: rateLimit.default({ requestsPerSecond: 10 }),
+          })
           .strict()
           .prefault({}),
         huawei: z
@@ -50,7 +58,11 @@ const schema = z
               })
               .strict()
               .prefault({}),
-            credentials: credentialRef.default({ accessKeyIdEnv: 'HUAWEICLOUD_SDK_AK', secretEnv: 'HUAWEICLOUD_SDK_SK', domainIdEnv: 'HUAWEICLOUD_SDK_DOMAIN_ID' }),
+            credentials: credentialRef.default({
+              accessKeyIdEnv: 'HUAWEICLOUD_SDK_AK',
+              secretEnv: 'HUAWEICLOUD_SDK_SK',
+              domainIdEnv: 'HUAWEICLOUD_SDK_DOMAIN_ID',
+            }),
             rateLimit: rateLimit.default({ requestsPerSecond: 10 }),
           })
           .strict()
@@ -100,7 +112,11 @@ export interface Credentials {
  * Resolve a provider's credentials, or say why they are missing (naming variables and files, never values).
  * A provider without credentials is simply not configured: its releases fail with a clear error.
  */
-export function resolveCredentials(provider: Provider, ref: z.infer<typeof credentialRef>, env: NodeJS.ProcessEnv = process.env): Credentials | { missing: string } {
+export function resolveCredentials(
+  provider: Provider,
+  ref: z.infer<typeof credentialRef>,
+  env: NodeJS.ProcessEnv = process.env,
+): Credentials | { missing: string } {
   if (ref.file) {
     let data: Partial<Credentials>;
     try {

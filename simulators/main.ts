@@ -6,7 +6,12 @@ const port = (name: string, fallback: number) => Number(process.env[name] ?? fal
 
 async function main() {
   const sims = await startSimulators({
-    ports: { admin: port('SIM_ADMIN_PORT', 18100), alibaba: port('SIM_ALIBABA_PORT', 18101), baidu: port('SIM_BAIDU_PORT', 18102), huawei: port('SIM_HUAWEI_PORT', 18103) },
+    ports: {
+      admin: port('SIM_ADMIN_PORT', 18100),
+      alibaba: port('SIM_ALIBABA_PORT', 18101),
+      baidu: port('SIM_BAIDU_PORT', 18102),
+      huawei: port('SIM_HUAWEI_PORT', 18103),
+    },
     fixture: process.env.SIM_FIXTURE ? loadFixtureFile(process.env.SIM_FIXTURE) : undefined,
   });
   console.log('simulators up:');

@@ -83,7 +83,12 @@ export class Audit {
    * Run one step of a phase and record it, with the request IDs it returns. `judge` turns a result that is
    * not an exception (a refused destructive call) into a failed step with its reason.
    */
-  async step<T>(phase: Phase, name: string, fn: () => Promise<T>, judge?: (r: T) => { requestIds?: (string | undefined)[]; failed?: string; unknown?: string }): Promise<T> {
+  async step<T>(
+    phase: Phase,
+    name: string,
+    fn: () => Promise<T>,
+    judge?: (r: T) => { requestIds?: (string | undefined)[]; failed?: string; unknown?: string },
+  ): Promise<T> {
     this.enter(phase);
     const record: StepRecord = { phase, name, startedAt: now(), outcome: 'ok' };
     this.report.steps.push(record);

@@ -70,7 +70,9 @@ export async function drainHost(
         }
         const { jobId } = submitted.receipt;
         try {
-          const job = await audit.step('prepare', `follow ECS job ${jobId}`, () => p.polls(Math.max(60_000, deadline - Date.now())).awaitVmDeletion(ref, jobId));
+          const job = await audit.step('prepare', `follow ECS job ${jobId}`, () =>
+            p.polls(Math.max(60_000, deadline - Date.now())).awaitVmDeletion(ref, jobId),
+          );
           for (const sub of job.subJobs) {
             if (sub.status === 'SUCCESS') result.deleted.push(sub.serverId);
             else result.failed.push({ vmId: sub.serverId, reason: sub.failReason ?? `sub-job ${sub.status}` });
@@ -95,7 +97,11 @@ async function resolveByReading(p: ProviderActivities, audit: Audit, ref: Resour
   let seen: Observation[];
   try {
     seen = await audit.step('prepare', `read ${vmIds.length} VM(s) whose deletion was not confirmed`, () =>
-      p.observeItems(ref, vmIds.map((id) => ({ type: 'vm' as const, id })), SETTLE_ATTEMPTS),
+      p.observeItems(
+        ref,
+        vmIds.map((id) => ({ type: 'vm' as const, id })),
+        SETTLE_ATTEMPTS,
+      ),
     );
   } catch {
     result.unknown.push(...vmIds);
@@ -105,7 +111,8 @@ async function resolveByReading(p: ProviderActivities, audit: Audit, ref: Resour
   for (const vmId of vmIds) {
     const o = byId.get(vmId);
     if (o?.state === 'gone') result.deleted.push(vmId);
-    else if (o?.state === 'present') result.failed.push({ vmId, reason: `not deleted: its delete job's answer was lost or came too late, and the VM is still ${o.detail ?? 'there'}` });
+    else if (o?.state === 'present')
+      result.failed.push({ vmId, reason: `not deleted: its delete job's answer was lost or came too late, and the VM is still ${o.detail ?? 'there'}` });
     else result.unknown.push(vmId);
   }
 }

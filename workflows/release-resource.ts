@@ -17,7 +17,14 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ActivityFailureType, ReleaseFailureType } from '../common/failure-types';
 import { SA } from '../common/temporal';
 import { sameIdentity } from '../domain/identity';
-import { formatFieldErrors, validateBackupConfirmation, validateCancelRequest, validateOverrideApproval, validateUpdateArgs, type PayloadResult } from '../domain/update-payloads';
+import {
+  formatFieldErrors,
+  validateBackupConfirmation,
+  validateCancelRequest,
+  validateOverrideApproval,
+  validateUpdateArgs,
+  type PayloadResult,
+} from '../domain/update-payloads';
 import { isGone, planChanges, planRelease, type ExistingPlan, type Gate, type Plan } from '../domain/plan';
 import { releaseWorkflowId, type ReleaseRequest, type ValidRequest } from '../domain/request';
 import type { Approval, ItemRecord, ReleaseReport } from '../domain/report';
@@ -53,7 +60,12 @@ export async function releaseResource(input: ReleaseRequest, ...extra: unknown[]
 function rawRef(input: unknown): ResourceRef {
   const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 128) : '');
-  return { provider: text(raw.provider) as ResourceRef['provider'], kind: text(raw.kind) as ResourceKind, region: text(raw.region), resourceId: text(raw.resourceId) };
+  return {
+    provider: text(raw.provider) as ResourceRef['provider'],
+    kind: text(raw.kind) as ResourceKind,
+    region: text(raw.region),
+    resourceId: text(raw.resourceId),
+  };
 }
 
 class Release {
@@ -110,11 +122,17 @@ class Release {
   private async validate(): Promise<ValidRequest> {
     const { audit } = this;
     if (this.extraArgs > 0) {
-      throw audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', `invalid release request: (input): expected exactly one argument, got ${this.extraArgs + 1}`);
+      throw audit.fail(
+        ReleaseFailureType.invalidRequest,
+        'invalid-request',
+        `invalid release request: (input): expected exactly one argument, got ${this.extraArgs + 1}`,
+      );
     }
-    const request = await audit.step('validate', 'validate the request', () => local.validateRequest(this.input)).catch((err) => {
-      throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', failureMessage(err));
-    });
+    const request = await audit
+      .step('validate', 'validate the request', () => local.validateRequest(this.input))
+      .catch((err) => {
+        throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', failureMessage(err));
+      });
     this.request = request;
     audit.begin(request);
     describe(request);
@@ -182,7 +200,12 @@ class Release {
   private async stop(p: ProviderActivities, ref: ResourceRef): Promise<void> {
     const { audit } = this;
     try {
-      await audit.step('prepare', 'stop the instance', () => p.stopInstance(ref), (r) => ({ requestIds: [r.requestId] }));
+      await audit.step(
+        'prepare',
+        'stop the instance',
+        () => p.stopInstance(ref),
+        (r) => ({ requestIds: [r.requestId] }),
+      );
     } catch (err) {
       if (isCancellation(err)) throw err;
       const refused = failureTypeOf(err) === ActivityFailureType.rejected;
@@ -192,9 +215,17 @@ class Release {
         `the instance could not be stopped, so nothing was deleted: ${failureMessage(err)}`,
       );
     }
-    await audit.step('prepare', 'wait until stopped', () => p.polls(WAIT_STOPPED_MINUTES * MINUTE).awaitStopped(ref)).catch((err) => {
-      throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.preparationFailed, 'preparation-failed', `the instance did not stop in ${WAIT_STOPPED_MINUTES} minutes, so nothing was deleted: ${failureMessage(err)}`);
-    });
+    await audit
+      .step('prepare', 'wait until stopped', () => p.polls(WAIT_STOPPED_MINUTES * MINUTE).awaitStopped(ref))
+      .catch((err) => {
+        throw isCancellation(err)
+          ? err
+          : audit.fail(
+              ReleaseFailureType.preparationFailed,
+              'preparation-failed',
+              `the instance did not stop in ${WAIT_STOPPED_MINUTES} minutes, so nothing was deleted: ${failureMessage(err)}`,
+            );
+      });
   }
 
   /** Drain a DCC host; any VM left, or a cancel, ends the release here with every VM's fate and the host kept. */
@@ -214,7 +245,11 @@ class Release {
     }
     if (left.length > 0) {
       await this.verifyDrained(p, request, drained);
-      throw audit.fail(ReleaseFailureType.drainIncomplete, 'drain-incomplete', `the host was not drained, so it was not unsubscribed: ${describeDrain(drained)}; VMs left: ${left.join(', ')}`);
+      throw audit.fail(
+        ReleaseFailureType.drainIncomplete,
+        'drain-incomplete',
+        `the host was not drained, so it was not unsubscribed: ${describeDrain(drained)}; VMs left: ${left.join(', ')}`,
+      );
     }
   }
 
@@ -253,7 +288,11 @@ class Release {
           judgeDestructive,
         );
         if (result.kind === 'refused') {
-          throw audit.fail(ReleaseFailureType.providerRefused, 'provider-refused', `the provider refused to ${action} it, so nothing was deleted: ${failureMessage(result.error)}`);
+          throw audit.fail(
+            ReleaseFailureType.providerRefused,
+            'provider-refused',
+            `the provider refused to ${action} it, so nothing was deleted: ${failureMessage(result.error)}`,
+          );
         }
         unanswered = result.kind === 'unknown';
       }
@@ -305,7 +344,13 @@ class Release {
     audit.enter('cleanup');
     const items = [
       ...plan.disks.map((d) => ({ type: 'disk' as const, id: d.disk.id, fate: d.fate, why: d.why, call: () => p.deleteDisk(ref, d.disk.id) })),
-      ...plan.snapshots.map((s) => ({ type: 'snapshot' as const, id: s.snapshot.id, fate: s.fate, why: s.why, call: () => p.deleteSnapshot(ref, s.snapshot.id) })),
+      ...plan.snapshots.map((s) => ({
+        type: 'snapshot' as const,
+        id: s.snapshot.id,
+        fate: s.fate,
+        why: s.why,
+        call: () => p.deleteSnapshot(ref, s.snapshot.id),
+      })),
     ];
     const vms = audit.report.deleted.filter((d) => d.type === 'vm').map((record): Expectation => ({ record, expect: 'gone' }));
     const expectations: Expectation[] = [...vms];
@@ -362,16 +407,29 @@ class Release {
   private ending(err: unknown) {
     const { audit } = this;
     if (isEnding(err)) return err;
-    if (isCancellation(err)) return this.cancelled(audit.destructiveCallMade ? 'while the release was running' : 'before any destructive call; nothing was deleted');
+    if (isCancellation(err))
+      return this.cancelled(audit.destructiveCallMade ? 'while the release was running' : 'before any destructive call; nothing was deleted');
     const what = failureMessage(err);
     const deleted = audit.report.deleted.map((d) => `${d.type} ${d.id}`);
     if (audit.destructiveCallMade || deleted.length > 0) {
-      return audit.fail(ReleaseFailureType.outcomeUnknown, 'outcome-unknown', `the release stopped in ${audit.phase} after a destructive call${deleted.length ? ` (deleted so far: ${deleted.join(', ')})` : ''}: ${what}; check the resource by hand`);
+      return audit.fail(
+        ReleaseFailureType.outcomeUnknown,
+        'outcome-unknown',
+        `the release stopped in ${audit.phase} after a destructive call${deleted.length ? ` (deleted so far: ${deleted.join(', ')})` : ''}: ${what}; check the resource by hand`,
+      );
     }
     if (failureTypeOf(err) === ActivityFailureType.rejected) {
-      return audit.fail(ReleaseFailureType.providerRefused, 'provider-refused', `the provider refused a call in ${audit.phase}, so nothing was deleted: ${what}`);
+      return audit.fail(
+        ReleaseFailureType.providerRefused,
+        'provider-refused',
+        `the provider refused a call in ${audit.phase}, so nothing was deleted: ${what}`,
+      );
     }
-    return audit.fail(ReleaseFailureType.providerUnavailable, 'provider-unavailable', `the provider did not answer in ${audit.phase} within the retry budget, so nothing was deleted: ${what}`);
+    return audit.fail(
+      ReleaseFailureType.providerUnavailable,
+      'provider-unavailable',
+      `the provider did not answer in ${audit.phase} within the retry budget, so nothing was deleted: ${what}`,
+    );
   }
 
   private installHandlers(raw: Record<string, unknown>): void {
@@ -460,7 +518,10 @@ function describe({ ref, requestedBy, ticket, dryRun }: ValidRequest): void {
     { key: SA.region, value: ref.region },
     { key: SA.requester, value: requestedBy },
   ]);
-  upsertMemo({ dryRun, summary: `${dryRun ? 'Dry run: ' : ''}release ${ref.kind} ${ref.resourceId} (${ref.provider} ${ref.region}) for ${requestedBy}, ticket ${ticket}` });
+  upsertMemo({
+    dryRun,
+    summary: `${dryRun ? 'Dry run: ' : ''}release ${ref.kind} ${ref.resourceId} (${ref.provider} ${ref.region}) for ${requestedBy}, ticket ${ticket}`,
+  });
 }
 
 function describeDrain(d: DrainResult): string {

@@ -35,8 +35,10 @@ export async function verifyItems(p: ProviderActivities, audit: Audit, ref: Reso
     record.observed = state;
     const what = `${record.type} ${record.id}`;
     if (state === 'unknown') discrepancies.push(`${what}: could not be read${o?.detail ? ` (${o.detail})` : ''}, so whether it is ${expect} is unknown`);
-    else if (expect === 'present' && state !== 'present') discrepancies.push(`${what}: planned to be kept, but it is ${state}${o?.detail ? ` (${o.detail})` : ''}`);
-    else if (expect === 'gone' && state === 'present') discrepancies.push(`${what}: planned to be deleted, but it is still there${o?.detail ? ` (${o.detail})` : ''}`);
+    else if (expect === 'present' && state !== 'present')
+      discrepancies.push(`${what}: planned to be kept, but it is ${state}${o?.detail ? ` (${o.detail})` : ''}`);
+    else if (expect === 'gone' && state === 'present')
+      discrepancies.push(`${what}: planned to be deleted, but it is still there${o?.detail ? ` (${o.detail})` : ''}`);
   }
   return discrepancies;
 }

@@ -10,7 +10,12 @@ export const alibabaEcs: KindRules = {
     ...notReady(s),
     ...unexpiredSubscription(s),
     ...(s.status !== 'stopped' && s.status !== 'creating' && !(o.stopIfRunning && STOPPABLE.includes(s.status))
-      ? [{ code: 'running' as const, message: `only a Stopped instance can be released; it is ${s.rawStatus}${STOPPABLE.includes(s.status) ? ' (set options.stopIfRunning to stop it first)' : ''}` }]
+      ? [
+          {
+            code: 'running' as const,
+            message: `only a Stopped instance can be released; it is ${s.rawStatus}${STOPPABLE.includes(s.status) ? ' (set options.stopIfRunning to stop it first)' : ''}`,
+          },
+        ]
       : []),
   ],
   prepare: (s, o) => (o.stopIfRunning && STOPPABLE.includes(s.status) ? [{ step: 'stop' }] : []),
@@ -18,7 +23,8 @@ export const alibabaEcs: KindRules = {
     const securityLocked = s.locks.some((l) => l.reason === 'security');
     const disks = s.disks.map((disk): PlannedDisk => {
       if (disk.deleteWithInstance) return { disk, fate: 'deleted', why: 'DeleteWithInstance=true' };
-      if (securityLocked) return { disk, fate: 'deleted', why: 'the instance is under security control: its disks are released whatever DeleteWithInstance says' };
+      if (securityLocked)
+        return { disk, fate: 'deleted', why: 'the instance is under security control: its disks are released whatever DeleteWithInstance says' };
       return { disk, ...leftover(o.retainedDataDisks, 'DeleteWithInstance=false: detached and kept') };
     });
     const snapshots = snapshotsFollowing(s, disks, o, (snap, diskFate) => {

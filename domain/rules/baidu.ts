@@ -18,8 +18,12 @@ function recycledFates(s: Parameters<KindRules['fates']>[0], o: Parameters<KindR
   );
   const role = new Map(s.disks.map((d) => [d.id, d.role]));
   const snapshots = snapshotsFollowing(s, disks, o, (snap) => {
-    if (role.get(snap.sourceDiskId) === 'system') return { fate: 'deleted', why: 'snapshots of the system disk are deleted with the instance (released from the recycle bin)' };
-    return leftover(o.retainedSnapshots, 'snapshot of a CDS disk: kept when the instance is released from the recycle bin (the bin release takes no deleteCdsSnapshotFlag)');
+    if (role.get(snap.sourceDiskId) === 'system')
+      return { fate: 'deleted', why: 'snapshots of the system disk are deleted with the instance (released from the recycle bin)' };
+    return leftover(
+      o.retainedSnapshots,
+      'snapshot of a CDS disk: kept when the instance is released from the recycle bin (the bin release takes no deleteCdsSnapshotFlag)',
+    );
   });
   return { disks, snapshots, destroyOptions: { releaseDataDisks: false, releaseSnapshots: false, force: false, fromRecycleBin: true } };
 }

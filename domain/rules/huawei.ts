@@ -23,7 +23,10 @@ function billingBlockers(s: ResourceSnapshot, action: ReleaseAction): Blocker[] 
     });
   }
   if (s.pendingPayment) {
-    out.push({ code: 'pending-payment', message: `${s.pendingPayment}: the Billing Center refuses to ${action} it (CBC.99003100); pay or cancel that order first` });
+    out.push({
+      code: 'pending-payment',
+      message: `${s.pendingPayment}: the Billing Center refuses to ${action} it (CBC.99003100); pay or cancel that order first`,
+    });
   }
   const others = s.order?.otherPrimaries ?? [];
   if (others.length > 0) {
@@ -40,7 +43,10 @@ const snapshotRule =
   (o: Options) =>
   (_snap: unknown, diskFate: PlannedDisk['fate'] | undefined): { fate: PlannedSnapshot['fate']; why: string } | undefined =>
     diskFate === 'deleted'
-      ? leftover(o.retainedSnapshots, 'snapshot kept by the provider although its disk is deleted (EVS deletes with cascade=false; unverified for server deletions, see docs/huawei.md)')
+      ? leftover(
+          o.retainedSnapshots,
+          'snapshot kept by the provider although its disk is deleted (EVS deletes with cascade=false; unverified for server deletions, see docs/huawei.md)',
+        )
       : undefined;
 
 /** Supernode delete (providers.md): pay-per-use and running, or in ERROR (or a failed creation, seed 000). */
@@ -59,11 +65,17 @@ export function liteServer(kind: 'node' | 'supernode' | 'rack'): KindRules {
     blockers: (s, action) => {
       const out: Blocker[] = [];
       if (kind === 'node' && s.memberOf?.kind === 'modelarts-supernode') {
-        out.push({ code: 'supernode-member', message: `a member server of supernode ${s.memberOf.id ?? '(unknown ID)'}: it cannot be deleted, unsubscribed or released alone; release the supernode` });
+        out.push({
+          code: 'supernode-member',
+          message: `a member server of supernode ${s.memberOf.id ?? '(unknown ID)'}: it cannot be deleted, unsubscribed or released alone; release the supernode`,
+        });
       }
       const others = (s.order?.members ?? []).filter((m) => m !== s.ref.resourceId && m !== s.order?.billingResourceId);
       if (kind === 'node' && action !== 'delete' && others.length > 0 && !s.memberOf) {
-        out.push({ code: 'order-member', message: `unsubscribe and release act on the whole order ${s.order?.orderId}, which also holds ${others.join(', ')}: release the rack or supernode instead` });
+        out.push({
+          code: 'order-member',
+          message: `unsubscribe and release act on the whole order ${s.order?.orderId}, which also holds ${others.join(', ')}: release the rack or supernode instead`,
+        });
       }
       if (kind === 'supernode' && action === 'delete' && !supernodeDeletable(s)) {
         out.push({
@@ -80,7 +92,8 @@ export function liteServer(kind: 'node' | 'supernode' | 'rack'): KindRules {
       const disks = s.disks.map((disk): PlannedDisk => {
         if (disk.role === 'system') return { disk, fate: 'deleted', why: `the system disk goes with the server${on(disk)}` };
         if (disk.origin === 'attached-later') return { disk, ...leftover(o.retainedDataDisks, `data disks attached after creation are kept${on(disk)}`) };
-        if (creationDisksGo) return { disk, fate: 'deleted', why: `data disks chosen at creation are deleted with a yearly/monthly server, a rack or a supernode${on(disk)}` };
+        if (creationDisksGo)
+          return { disk, fate: 'deleted', why: `data disks chosen at creation are deleted with a yearly/monthly server, a rack or a supernode${on(disk)}` };
         return { disk, ...leftover(o.retainedDataDisks, 'a pay-per-use ECS/BMS keeps the data disks chosen at creation') };
       });
       return { disks, snapshots: snapshotsFollowing(s, disks, o, snapshotRule(o)), destroyOptions: NO_DESTROY_OPTIONS };
@@ -101,12 +114,18 @@ export const dccHost: KindRules = {
   blockers: (s, action) => billingBlockers(s, action),
   vms: hostVms,
   prepare: (s) => {
-    const vmIds = hostVms(s).filter((v) => v.fate === 'drain').map((v) => v.vm.id);
+    const vmIds = hostVms(s)
+      .filter((v) => v.fate === 'drain')
+      .map((v) => v.vm.id);
     return vmIds.length > 0 ? [{ step: 'drain', vmIds }] : [];
   },
   fates: (s, o) => {
     // The drain deletes VMs with delete_volume=false: the system disk goes with its VM, data disks are detached and kept.
-    const drained = new Set(hostVms(s).filter((v) => v.fate === 'drain').map((v) => v.vm.id));
+    const drained = new Set(
+      hostVms(s)
+        .filter((v) => v.fate === 'drain')
+        .map((v) => v.vm.id),
+    );
     const disks = s.disks.map((disk): PlannedDisk => {
       const vm = disk.attachedTo;
       if (!vm) return { disk, ...leftover(o.retainedDataDisks, 'kept') };

@@ -37,7 +37,12 @@ export function snapshotsFollowing(
 
 export function unexpiredSubscription(s: ResourceSnapshot): Blocker[] {
   return s.charging.mode === 'subscription' && !s.charging.expired
-    ? [{ code: 'unexpired-subscription', message: `an unexpired subscription${s.charging.expiresAt ? ` (expires ${s.charging.expiresAt})` : ''} cannot be released; wait for expiry or unsubscribe it` }]
+    ? [
+        {
+          code: 'unexpired-subscription',
+          message: `an unexpired subscription${s.charging.expiresAt ? ` (expires ${s.charging.expiresAt})` : ''} cannot be released; wait for expiry or unsubscribe it`,
+        },
+      ]
     : [];
 }
 

@@ -67,9 +67,10 @@ export function commonBlockers(s: ResourceSnapshot, action: ReleaseAction, o: Op
   if ((s.deletionProtection as unknown) !== false) {
     out.push({
       code: 'deletion-protection',
-      message: s.deletionProtection === true
-        ? 'deletion protection is on: turn it off at the provider first'
-        : 'the provider did not say whether deletion protection is off: treated as on',
+      message:
+        s.deletionProtection === true
+          ? 'deletion protection is on: turn it off at the provider first'
+          : 'the provider did not say whether deletion protection is off: treated as on',
     });
   }
   for (const lock of s.locks) {
@@ -80,7 +81,10 @@ export function commonBlockers(s: ResourceSnapshot, action: ReleaseAction, o: Op
     );
   }
   if (s.frozen && action !== 'release') {
-    out.push({ code: 'frozen', message: `the resource or its account is frozen (${s.frozen.reason}): it cannot be ${action === 'unsubscribe' ? 'unsubscribed' : 'deleted'}` });
+    out.push({
+      code: 'frozen',
+      message: `the resource or its account is frozen (${s.frozen.reason}): it cannot be ${action === 'unsubscribe' ? 'unsubscribed' : 'deleted'}`,
+    });
   }
   const tag = protectionTag(s);
   if (tag && !o.overrideProtectionTag) {

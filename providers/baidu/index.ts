@@ -88,7 +88,8 @@ export function createBaiduAdapter(cfg: BaiduAdapterConfig): ProviderAdapter {
     try {
       const { body } = await send(ref, { method: 'GET', path: path('/v2/instance', id) });
       const inst = body.instance as BccInstance | undefined;
-      if (!inst || typeof inst.status !== 'string') throw new ProviderError('baidu', 'UnexpectedAnswer', 'GET instance answered without instance.status', 'retryable');
+      if (!inst || typeof inst.status !== 'string')
+        throw new ProviderError('baidu', 'UnexpectedAnswer', 'GET instance answered without instance.status', 'retryable');
       return inst;
     } catch (err) {
       if (!isNotFound(err)) throw err;
@@ -147,14 +148,23 @@ export function createBaiduAdapter(cfg: BaiduAdapterConfig): ProviderAdapter {
       };
     },
 
-    stop: (ref) => send(ref, { method: 'PUT', path: path('/v2/instance', ref.resourceId), params: { stop: '' }, body: { forceStop: false } }).then((a) => ({ requestId: a.requestId, alreadyDone: false })),
+    stop: (ref) =>
+      send(ref, { method: 'PUT', path: path('/v2/instance', ref.resourceId), params: { stop: '' }, body: { forceStop: false } }).then((a) => ({
+        requestId: a.requestId,
+        alreadyDone: false,
+      })),
 
     async destroy(ref: ResourceRef, action: ReleaseAction, options: DestroyOptions): Promise<CallReceipt> {
       transportFor(ref);
       if (action !== 'delete') throw unsupported(`BCC instances are released with 'delete', not '${action}'`);
       if (options.releaseSnapshots && !options.releaseDataDisks) {
         // deleteCdsSnapshotFlag only acts together with relatedReleaseFlag: refuse rather than silently keep them.
-        throw new ProviderError('baidu', 'InvalidDestroyOptions', 'releaseSnapshots needs releaseDataDisks (deleteCdsSnapshotFlag works only with relatedReleaseFlag)', 'final');
+        throw new ProviderError(
+          'baidu',
+          'InvalidDestroyOptions',
+          'releaseSnapshots needs releaseDataDisks (deleteCdsSnapshotFlag works only with relatedReleaseFlag)',
+          'final',
+        );
       }
       // clientToken: none of BCC's release calls takes one (bce-sdk-go sends it only on create/resize/purchase),
       // so options.idempotencyToken is not sent; a repeated release is harmless (Deleting: no-op; gone: NoSuchObject).

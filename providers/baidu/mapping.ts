@@ -47,8 +47,7 @@ const STATUS: Record<string, NormalizedStatus> = {
 export const normalizeStatus = (raw: string): NormalizedStatus => STATUS[raw] ?? 'other';
 
 /** BCC spells it Prepaid/Postpaid; some documentation pages say Prepay/Postpay. */
-export const chargingMode = (paymentTiming: string | undefined): ChargingMode =>
-  /^prepa/i.test(paymentTiming ?? '') ? 'subscription' : 'pay-per-use';
+export const chargingMode = (paymentTiming: string | undefined): ChargingMode => (/^prepa/i.test(paymentTiming ?? '') ? 'subscription' : 'pay-per-use');
 
 export function isExpired(inst: BccInstance, now: number): boolean {
   if (chargingMode(inst.paymentTiming) !== 'subscription') return false;

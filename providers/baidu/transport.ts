@@ -30,7 +30,14 @@ interface SdkFailure {
 interface SdkHttpClient {
   _req?: ClientRequest;
   _doRequest(options: RequestOptions, body: unknown, outputStream: unknown): PromiseLike<SdkOk>;
-  sendRequest(method: string, path: string, body: string | null, headers: Record<string, string>, params: Record<string, string>, sign: unknown): PromiseLike<SdkOk>;
+  sendRequest(
+    method: string,
+    path: string,
+    body: string | null,
+    headers: Record<string, string>,
+    params: Record<string, string>,
+    sign: unknown,
+  ): PromiseLike<SdkOk>;
 }
 interface SdkBccClient {
   config: Record<string, unknown>;
@@ -97,7 +104,14 @@ export class BaiduTransport {
 
     const headers: Record<string, string> = req.body === undefined ? {} : { 'Content-Type': 'application/json' };
     const sending = Promise.resolve(
-      http.sendRequest(req.method, req.path, req.body === undefined ? null : JSON.stringify(req.body), headers, req.params ?? {}, this.client.createSignature.bind(this.client)),
+      http.sendRequest(
+        req.method,
+        req.path,
+        req.body === undefined ? null : JSON.stringify(req.body),
+        headers,
+        req.params ?? {},
+        this.client.createSignature.bind(this.client),
+      ),
     );
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {

@@ -1,22 +1,7 @@
-import {
-  DeleteServersRequest,
-  DeleteServersRequestBody,
-  ServerId,
-  ShowJobRequest,
-  ShowServerRequest,
-} from '@huaweicloud/huaweicloud-sdk-ecs';
+import { DeleteServersRequest, DeleteServersRequestBody, ServerId, ShowJobRequest, ShowServerRequest } from '@huaweicloud/huaweicloud-sdk-ecs';
 import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient';
 import { huaweiCall, pathId, type Answer, type HuaweiClients, type HuaweiCredentials } from './sdk';
-import type {
-  BssQueryWire,
-  BssResourceWire,
-  DedicatedHostWire,
-  DevServerWire,
-  EcsJobWire,
-  EcsServerWire,
-  HostServersWire,
-  HyperinstanceWire,
-} from './wire';
+import type { BssQueryWire, BssResourceWire, DedicatedHostWire, DevServerWire, EcsJobWire, EcsServerWire, HostServersWire, HyperinstanceWire } from './wire';
 
 export type HuaweiService = 'modelarts' | 'ecs' | 'bms' | 'dcc' | 'bss' | 'evs';
 
@@ -118,7 +103,13 @@ export class HuaweiApi {
 
   // BSS, the global Billing Center (real API, except `release`, which is modelled)
 
-  queryResources(body: { resource_ids?: string[]; order_id?: string; only_main_resource?: 0 | 1; offset?: number; limit?: number }): Promise<Answer<BssQueryWire>> {
+  queryResources(body: {
+    resource_ids?: string[];
+    order_id?: string;
+    only_main_resource?: 0 | 1;
+    offset?: number;
+    limit?: number;
+  }): Promise<Answer<BssQueryWire>> {
     // The real path is spelled "suscriptions".
     return this.sendGlobal('BSS ListPayPerUseCustomerResources', '/v2/orders/suscriptions/resources/query', body);
   }
@@ -145,7 +136,11 @@ export class HuaweiApi {
   }
 
   /** BSS ListCustomerOrders (real API), filtered by status (5 = pending payment). */
-  listCustomerOrders(q: { status?: number; offset: number; limit: number }): Promise<Answer<{ total_count?: number; order_infos?: { order_id?: string; status?: number }[] }>> {
+  listCustomerOrders(q: {
+    status?: number;
+    offset: number;
+    limit: number;
+  }): Promise<Answer<{ total_count?: number; order_infos?: { order_id?: string; status?: number }[] }>> {
     const query: Record<string, string> = { offset: String(q.offset), limit: String(q.limit) };
     if (q.status !== undefined) query.status = String(q.status);
     return this.sendGlobal('BSS ListCustomerOrders', '/v2/orders/customer-orders', undefined, 'GET', query);
@@ -181,7 +176,13 @@ export class HuaweiApi {
     return this.sendWith<T>(client, what, method, url, ids, data, queryParams);
   }
 
-  private sendGlobal<T>(what: string, url: string, data: Record<string, unknown> | undefined, method = 'POST', queryParams: Record<string, string> = {}): Promise<Answer<T>> {
+  private sendGlobal<T>(
+    what: string,
+    url: string,
+    data: Record<string, unknown> | undefined,
+    method = 'POST',
+    queryParams: Record<string, string> = {},
+  ): Promise<Answer<T>> {
     const client = this.clients.global(this.url('bss', { region: '' }));
     return this.sendWith<T>(client, what, method, url, {}, data, queryParams, true);
   }

@@ -46,7 +46,9 @@ export async function readBilling(api: HuaweiApi, resourceId: string, orderIdHin
   return {
     own,
     members,
-    order: orderId ? { orderId, billingResourceId: own.resource_id ?? resourceId, members, ...(otherPrimaries.length > 0 ? { otherPrimaries } : {}) } : undefined,
+    order: orderId
+      ? { orderId, billingResourceId: own.resource_id ?? resourceId, members, ...(otherPrimaries.length > 0 ? { otherPrimaries } : {}) }
+      : undefined,
   };
 }
 
@@ -70,7 +72,10 @@ export async function readBillingRefusals(api: HuaweiApi, resourceId: string, or
     const { body } = await api.accountBalances();
     const debt = Number(body.debt_amount ?? 0);
     if (!Number.isFinite(debt) || debt > 0) {
-      out.accountFrozen = { reason: 'arrears', detail: `the account owes ${body.debt_amount} ${body.currency ?? ''}`.trim() + ' (ShowCustomerAccountBalances debt_amount)' };
+      out.accountFrozen = {
+        reason: 'arrears',
+        detail: `the account owes ${body.debt_amount} ${body.currency ?? ''}`.trim() + ' (ShowCustomerAccountBalances debt_amount)',
+      };
     }
   } catch (err) {
     if (!(err instanceof ProviderError) || err.errorClass === 'retryable') throw err;

@@ -16,9 +16,7 @@ export interface ServerDisks {
  */
 export async function nodeDisks(api: HuaweiApi, s: Scope, dev: DevServerWire, chargingMode: ChargingMode): Promise<ServerDisks> {
   const disks: Disk[] = (dev.volumes ?? []).flatMap((v) =>
-    v.evs_id
-      ? [{ id: v.evs_id, role: v.type === 'ROOT' ? 'system' : 'data', origin: 'with-resource', sizeGb: v.size, chargingMode } satisfies Disk]
-      : [],
+    v.evs_id ? [{ id: v.evs_id, role: v.type === 'ROOT' ? 'system' : 'data', origin: 'with-resource', sizeGb: v.size, chargingMode } satisfies Disk] : [],
   );
   const serverId = dev.cloud_server?.id;
   if (!serverId) return { disks, tags: {} };

@@ -3,15 +3,7 @@ import type { ProviderAdapter } from '../adapter';
 import { HuaweiApi, type HuaweiService } from './api';
 import { destructive, scopeOf, unsupported } from './common';
 import { deleteHostVms, destroyHost, hostGoneStatus, inspectHost, readVmDeleteJob } from './dcc-host';
-import {
-  destroyLiteServer,
-  inspectNode,
-  inspectRack,
-  inspectSupernode,
-  nodeStatus,
-  rackStatus,
-  supernodeStatus,
-} from './lite-server';
+import { destroyLiteServer, inspectNode, inspectRack, inspectSupernode, nodeStatus, rackStatus, supernodeStatus } from './lite-server';
 import { observeItems } from './observe';
 import { HuaweiClients } from './sdk';
 

@@ -64,7 +64,12 @@ async function refusalsFor(api: HuaweiApi, ref: ResourceRef, charging: Charging,
 }
 
 /** The disks of member servers, each tagged with its server (the report names which member a disk is on). */
-async function memberDisks(api: HuaweiApi, s: Scope, servers: DevServerWire[], mode: Charging['mode']): Promise<{ disks: Disk[]; tags: Record<string, string> }> {
+async function memberDisks(
+  api: HuaweiApi,
+  s: Scope,
+  servers: DevServerWire[],
+  mode: Charging['mode'],
+): Promise<{ disks: Disk[]; tags: Record<string, string> }> {
   const disks: Disk[] = [];
   const tags: Record<string, string> = {};
   for (const dev of servers) {
@@ -92,7 +97,8 @@ export async function inspectNode(api: HuaweiApi, ref: ResourceRef): Promise<Res
   const charging = chargingOf(dev.charging_mode, billing.own);
   const { disks, tags } = await nodeDisks(api, s, dev, charging.mode);
   // A supernode's server (category HPS) cannot be deleted, unsubscribed or released alone (seed 000).
-  const memberOf = dev.category === 'HPS' ? { kind: 'modelarts-supernode' as const, id: billing.own?.main_resource_id ?? billing.own?.parent_resource_id } : undefined;
+  const memberOf =
+    dev.category === 'HPS' ? { kind: 'modelarts-supernode' as const, id: billing.own?.main_resource_id ?? billing.own?.parent_resource_id } : undefined;
   return snapshotFrom(
     api,
     s,

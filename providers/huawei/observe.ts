@@ -6,8 +6,7 @@ import { isNotFound, scopeOf } from './common';
 type State = Observation['state'];
 
 /** EVS disk and snapshot statuses while EVS removes them; `deleted` is rare (EVS answers 404 soon after). */
-const evsState = (status: string | undefined): State =>
-  status === 'deleting' ? 'deleting' : status === 'deleted' ? 'gone' : status ? 'present' : 'unknown';
+const evsState = (status: string | undefined): State => (status === 'deleting' ? 'deleting' : status === 'deleted' ? 'gone' : status ? 'present' : 'unknown');
 
 /** ECS server: DELETED / SOFT_DELETED is gone, a `deleting` task is on its way, anything else is there. */
 function serverState(server: { status?: string; 'OS-EXT-STS:task_state'?: string | null } | undefined): State {
@@ -19,7 +18,12 @@ function serverState(server: { status?: string; 'OS-EXT-STS:task_state'?: string
 /** The resource's own progress: a failed deletion (DELETE_FAILED, ERROR) leaves it there. */
 const resourceState = (st: ResourceStatus): State => (st.state === 'failed' ? 'present' : st.state);
 
-async function readOne(api: HuaweiApi, s: Scope, item: ObservedItem, resourceStatus: () => Promise<ResourceStatus>): Promise<{ state: State; detail?: string }> {
+async function readOne(
+  api: HuaweiApi,
+  s: Scope,
+  item: ObservedItem,
+  resourceStatus: () => Promise<ResourceStatus>,
+): Promise<{ state: State; detail?: string }> {
   switch (item.type) {
     case 'resource': {
       const st = await resourceStatus();

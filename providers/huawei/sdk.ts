@@ -83,10 +83,7 @@ export class HuaweiClients {
     return this.cached(`global|${endpoint}`, () =>
       this.options(new ClientBuilder((c: HcClient) => c, 'GlobalCredentials'))
         .withCredential(
-          new GlobalCredentials()
-            .withAk(this.credentials.accessKeyId)
-            .withSk(this.credentials.secretAccessKey)
-            .withDomainId(this.credentials.domainId),
+          new GlobalCredentials().withAk(this.credentials.accessKeyId).withSk(this.credentials.secretAccessKey).withDomainId(this.credentials.domainId),
         )
         .withEndpoint(endpoint)
         .build(),
@@ -101,10 +98,7 @@ export class HuaweiClients {
   }
 
   private basic(projectId: string): BasicCredentials {
-    return new BasicCredentials()
-      .withAk(this.credentials.accessKeyId)
-      .withSk(this.credentials.secretAccessKey)
-      .withProjectId(projectId);
+    return new BasicCredentials().withAk(this.credentials.accessKeyId).withSk(this.credentials.secretAccessKey).withProjectId(projectId);
   }
 
   private options<T>(builder: ClientBuilder<T>): ClientBuilder<T> {
@@ -146,8 +140,7 @@ interface SdkException {
   requestId?: string;
 }
 
-const isSdkException = (err: unknown): err is SdkException =>
-  err instanceof Error && ('httpStatusCode' in err || 'errorCode' in err || 'errorMsg' in err);
+const isSdkException = (err: unknown): err is SdkException => err instanceof Error && ('httpStatusCode' in err || 'errorCode' in err || 'errorMsg' in err);
 
 /**
  * Runs one SDK call and turns what happened into the adapter's vocabulary:
@@ -171,7 +164,7 @@ export async function huaweiCall<T>(
   }
   if (raw === null || typeof raw !== 'object') throw new ProviderUnreachableError(PROVIDER, `${what}: the answer is not JSON`);
   const body = raw as Record<string | symbol, unknown>;
-  const requestId = typeof body[REQUEST_ID] === 'string' ? (body[REQUEST_ID]) : undefined;
+  const requestId = typeof body[REQUEST_ID] === 'string' ? body[REQUEST_ID] : undefined;
   const code = body.error_code;
   if (businessErrorIn200 && typeof code === 'string' && code !== '' && code !== 'CBC.0000') {
     const status = typeof body.httpStatusCode === 'number' ? body.httpStatusCode : 200;

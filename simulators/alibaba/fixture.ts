@@ -5,9 +5,7 @@ import { z } from 'zod';
  * fixture is loaded ("-30d", "+6h", "now"), so a fixture keeps meaning the same thing whenever it runs
  * (an "unexpired" subscription stays unexpired).
  */
-const when = z
-  .string()
-  .refine((s) => s === 'now' || RELATIVE.test(s) || !Number.isNaN(Date.parse(s)), 'ISO-8601 time, "now" or an offset like "-3d" / "+6h"');
+const when = z.string().refine((s) => s === 'now' || RELATIVE.test(s) || !Number.isNaN(Date.parse(s)), 'ISO-8601 time, "now" or an offset like "-3d" / "+6h"');
 
 const RELATIVE = /^([+-])(\d+)([smhd])$/;
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -66,10 +66,31 @@ export function renderInstance(i: InstanceState): Record<string, unknown> {
 
 /** The fields DescribeInstanceAttribute shares, as they are, with a DescribeInstances element. */
 const ATTRIBUTE_FIELDS = [
-  'InstanceId', 'InstanceName', 'Description', 'HostName', 'RegionId', 'ZoneId', 'Status', 'InstanceType', 'Cpu', 'Memory',
-  'ImageId', 'InstanceChargeType', 'InternetChargeType', 'InternetMaxBandwidthIn', 'InternetMaxBandwidthOut', 'CreationTime',
-  'ExpiredTime', 'StoppedMode', 'InstanceNetworkType', 'SerialNumber', 'SecurityGroupIds', 'PublicIpAddress', 'InnerIpAddress',
-  'EipAddress', 'VpcAttributes',
+  'InstanceId',
+  'InstanceName',
+  'Description',
+  'HostName',
+  'RegionId',
+  'ZoneId',
+  'Status',
+  'InstanceType',
+  'Cpu',
+  'Memory',
+  'ImageId',
+  'InstanceChargeType',
+  'InternetChargeType',
+  'InternetMaxBandwidthIn',
+  'InternetMaxBandwidthOut',
+  'CreationTime',
+  'ExpiredTime',
+  'StoppedMode',
+  'InstanceNetworkType',
+  'SerialNumber',
+  'SecurityGroupIds',
+  'PublicIpAddress',
+  'InnerIpAddress',
+  'EipAddress',
+  'VpcAttributes',
 ] as const;
 
 /** DescribeInstanceAttribute's body (it has neither tags nor deletion protection, and locks without a message). */
@@ -117,7 +138,9 @@ export function renderDisk(d: DiskState): Record<string, unknown> {
     ResourceGroupId: '',
     OperationLocks: { OperationLock: [] },
     Tags: { Tag: [] },
-    Attachments: { Attachment: attached ? [{ InstanceId: d.instanceId, Device: d.device, AttachedTime: d.attachedAt !== undefined ? isoSecond(d.attachedAt) : '' }] : [] },
+    Attachments: {
+      Attachment: attached ? [{ InstanceId: d.instanceId, Device: d.device, AttachedTime: d.attachedAt !== undefined ? isoSecond(d.attachedAt) : '' }] : [],
+    },
   };
 }
 

@@ -96,7 +96,8 @@ export function verifyAcs3(req: FastifyRequest, keys: ReadonlyMap<string, Access
 
   const mustSign = Object.keys(req.headers).filter((h) => h.startsWith('x-acs-') || h === 'host');
   const unsigned = mustSign.filter((h) => !signedHeaders.includes(h));
-  if (unsigned.length > 0) return aliError('IncompleteSignature', `The request signature does not conform to Aliyun standards. Unsigned headers: ${unsigned.join(', ')}.`);
+  if (unsigned.length > 0)
+    return aliError('IncompleteSignature', `The request signature does not conform to Aliyun standards. Unsigned headers: ${unsigned.join(', ')}.`);
 
   const { query: queryParams } = rpcCall(req);
   const query = [...queryParams.keys()]

@@ -86,7 +86,12 @@ export function verifyBceAuth(req: SignedRequest, secretOf: (ak: string) => stri
   const [path = '/', query = ''] = splitUrl(req.url);
   let canonical: string;
   try {
-    canonical = [req.method.toUpperCase(), canonicalUri(path), canonicalQuery(query), canonicalHeaders(req.headers, signedHeaders ? signedHeaders.split(';') : [])].join('\n');
+    canonical = [
+      req.method.toUpperCase(),
+      canonicalUri(path),
+      canonicalQuery(query),
+      canonicalHeaders(req.headers, signedHeaders ? signedHeaders.split(';') : []),
+    ].join('\n');
   } catch {
     return fail('InvalidURI');
   }

@@ -92,7 +92,11 @@ export const BaiduSection = z.object({
       /** Creating → Running of an instance seeded Creating. */
       createMs: z.number().int().nonnegative().default(30_000),
       /** How long the recycle bin keeps an instance before releasing it (bce-sdk-go doc/BCC.md: 7 days). */
-      recycleRetentionMs: z.number().int().nonnegative().default(7 * 86_400_000),
+      recycleRetentionMs: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(7 * 86_400_000),
     })
     .prefault({}),
   instances: z.array(Instance).default([]),

@@ -93,7 +93,8 @@ function routeTable(store: BaiduStore): RouteDef[] {
           return Number.isNaN(t) ? baiduFail('InappropriateJSON', `${k} must be a UTC time like 2020-11-19T09:12:35Z.`) : t;
         };
         const maxKeys = body.maxKeys;
-        if (maxKeys !== undefined && (typeof maxKeys !== 'number' || !Number.isInteger(maxKeys) || maxKeys < 0)) return baiduFail('InappropriateJSON', 'maxKeys must be an integer.');
+        if (maxKeys !== undefined && (typeof maxKeys !== 'number' || !Number.isInteger(maxKeys) || maxKeys < 0))
+          return baiduFail('InappropriateJSON', 'maxKeys must be an integer.');
         const bin = store.recycleBin({
           instanceId: str('instanceId'),
           name: str('name'),
@@ -173,7 +174,13 @@ function routeTable(store: BaiduStore): RouteDef[] {
         return { ...paging, volumes: items.map((v) => volumeView(store, v)) };
       },
     },
-    { method: 'GET', url: '/v2/volume/:id', action: () => 'GetVolume', target: byId, handle: (req) => ({ volume: volumeView(store, store.volume(req.params.id)) }) },
+    {
+      method: 'GET',
+      url: '/v2/volume/:id',
+      action: () => 'GetVolume',
+      target: byId,
+      handle: (req) => ({ volume: volumeView(store, store.volume(req.params.id)) }),
+    },
     {
       method: 'DELETE',
       url: '/v2/volume/:id',
@@ -195,7 +202,13 @@ function routeTable(store: BaiduStore): RouteDef[] {
         return { ...paging, snapshots: items.map((s) => snapshotView(s, store)) };
       },
     },
-    { method: 'GET', url: '/v2/snapshot/:id', action: () => 'GetSnapshot', target: byId, handle: (req) => ({ snapshot: snapshotView(store.snapshotOf(req.params.id), store) }) },
+    {
+      method: 'GET',
+      url: '/v2/snapshot/:id',
+      action: () => 'GetSnapshot',
+      target: byId,
+      handle: (req) => ({ snapshot: snapshotView(store.snapshotOf(req.params.id), store) }),
+    },
     {
       method: 'DELETE',
       url: '/v2/snapshot/:id',
@@ -211,7 +224,15 @@ function routeTable(store: BaiduStore): RouteDef[] {
       action: () => 'ListImages',
       handle: (req) => {
         const { items, ...paging } = page([...store.images.values()], req.query.marker, req.query.maxKeys);
-        const images = items.map((m) => ({ id: m.id, name: m.name ?? m.id, type: 'Custom', status: m.status, createTime: m.createTime, osType: 'linux', desc: '' }));
+        const images = items.map((m) => ({
+          id: m.id,
+          name: m.name ?? m.id,
+          type: 'Custom',
+          status: m.status,
+          createTime: m.createTime,
+          osType: 'linux',
+          desc: '',
+        }));
         return { ...paging, images };
       },
     },

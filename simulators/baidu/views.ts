@@ -14,7 +14,9 @@ export function volumeView(store: BaiduStore, v: VolumeRecord) {
     type: v.isSystemVolume ? 'System' : 'Cds',
     storageType: v.storageType,
     desc: '',
-    attachments: v.instanceId ? [{ volumeId: v.id, instanceId: v.instanceId, device: v.device ?? (v.isSystemVolume ? '/dev/vda' : '/dev/vdb'), serial: v.id }] : [],
+    attachments: v.instanceId
+      ? [{ volumeId: v.id, instanceId: v.instanceId, device: v.device ?? (v.isSystemVolume ? '/dev/vda' : '/dev/vdb'), serial: v.id }]
+      : [],
     zoneName: v.zoneName,
     autoSnapshotPolicy: null,
     createTime: v.createTime,

@@ -55,7 +55,8 @@ export function createSimServer(sim: ProviderSim, ctx: SimContext, throttle: Thr
 
   app.setErrorHandler((error, req, reply) => {
     if (error instanceof SimErrorThrown) return answerError(req, reply, error.simError);
-    if (error instanceof SyntaxError) return answerError(req, reply, { httpStatus: 400, code: 'InvalidParameter', message: 'The request body is not valid JSON.' });
+    if (error instanceof SyntaxError)
+      return answerError(req, reply, { httpStatus: 400, code: 'InvalidParameter', message: 'The request body is not valid JSON.' });
     return answerError(req, reply, { httpStatus: 500, code: 'InternalError', message: String((error as Error).message ?? error) });
   });
 

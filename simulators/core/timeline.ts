@@ -25,9 +25,7 @@ export class Timeline {
   /** Apply every due transition, oldest first. Transitions scheduled by a transition run on a later advance. */
   advance(): void {
     const now = this.now();
-    const due = this.queue
-      .filter((s) => s.at <= now && !this.stuck.has(s.resourceId))
-      .sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const due = this.queue.filter((s) => s.at <= now && !this.stuck.has(s.resourceId)).sort((a, b) => a.at - b.at || a.seq - b.seq);
     if (due.length === 0) return;
     this.queue = this.queue.filter((s) => !due.includes(s));
     for (const s of due) s.apply();

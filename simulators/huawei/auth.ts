@@ -43,13 +43,13 @@ export function authenticateHuawei(req: FastifyRequest, state: HuaweiState, now:
   if (pathProject !== undefined) {
     const projectHeader = header(req, 'x-project-id');
     if (!projectHeader || !key.projectIds.includes(projectHeader)) {
-      return iamError('X-Project-Id must name a project of the access key\'s account');
+      return iamError("X-Project-Id must name a project of the access key's account");
     }
     if (projectHeader !== pathProject) {
       return huaweiError('APIGW.0302', `The IAM user is not authorized to access the API: the path's project ${pathProject} is not the X-Project-Id project.`);
     }
   } else if (header(req, 'x-domain-id') !== key.domainId) {
-    return iamError('X-Domain-Id must name the access key\'s account (a global service needs domain credentials)');
+    return iamError("X-Domain-Id must name the access key's account (a global service needs domain credentials)");
   }
   return null;
 }

@@ -57,7 +57,10 @@ function resourceView(r: BillingResource) {
 export function bssRoutes(app: FastifyInstance, state: HuaweiState): void {
   app.post('/v2/orders/suscriptions/resources/query', action('ListCustomerResources', targetIds), async (req) => {
     const b = body(req);
-    const ids = b.resource_ids === undefined || b.resource_ids === null || (Array.isArray(b.resource_ids) && b.resource_ids.length === 0) ? undefined : resourceIdList(b.resource_ids, 50);
+    const ids =
+      b.resource_ids === undefined || b.resource_ids === null || (Array.isArray(b.resource_ids) && b.resource_ids.length === 0)
+        ? undefined
+        : resourceIdList(b.resource_ids, 50);
     const onlyMain = b.only_main_resource ?? 0;
     if (onlyMain !== 0 && onlyMain !== 1) fail(huaweiError('CBC.0100', 'only_main_resource must be 0 or 1.'));
     const statuses = b.status_list;
@@ -73,7 +76,9 @@ export function bssRoutes(app: FastifyInstance, state: HuaweiState): void {
     if (ids) {
       // With only_main_resource = 0, the named resources come with the resources attached to them.
       const wanted = new Set(ids);
-      rows = rows.filter((r) => wanted.has(r.resource_id) || (onlyMain === 0 && (wanted.has(r.main_resource_id ?? '') || wanted.has(r.parent_resource_id ?? ''))));
+      rows = rows.filter(
+        (r) => wanted.has(r.resource_id) || (onlyMain === 0 && (wanted.has(r.main_resource_id ?? '') || wanted.has(r.parent_resource_id ?? ''))),
+      );
     }
     if (typeof b.order_id === 'string' && b.order_id) rows = rows.filter((r) => r.order_id === b.order_id);
     if (onlyMain === 1) rows = rows.filter((r) => r.is_main_resource === 1);
@@ -94,25 +99,47 @@ export function bssRoutes(app: FastifyInstance, state: HuaweiState): void {
     if (r.status === STATUS_CLOSED) fail(huaweiError('CBC.30000067', `The resource ${id} has already been unsubscribed.`));
     if (r.is_main_resource !== 1) {
       const main = r.main_resource_id ?? r.parent_resource_id ?? 'its primary resource';
-      fail(huaweiError('CBC.0100', `The resource ${id} is not a primary resource: it belongs to ${main} (order ${r.order_id}) and cannot be ${mode === 'unsubscribe' ? 'unsubscribed' : 'released'} alone. Act on ${main}: it goes with its attached resources.`));
+      fail(
+        huaweiError(
+          'CBC.0100',
+          `The resource ${id} is not a primary resource: it belongs to ${main} (order ${r.order_id}) and cannot be ${mode === 'unsubscribe' ? 'unsubscribed' : 'released'} alone. Act on ${main}: it goes with its attached resources.`,
+        ),
+      );
     }
     const unit = state.billingUnit(id);
     // A solution portfolio goes only as a whole: the request must name every primary resource of it.
     const missing = unit.filter((m) => m.is_main_resource === 1 && !named.has(m.resource_id)).map((m) => m.resource_id);
     if (missing.length > 0) {
-      fail(huaweiError('CBC.0100', `The resource ${id} belongs to the solution portfolio ${r.portfolio_id}, which can only be ${mode === 'unsubscribe' ? 'unsubscribed' : 'released'} as a whole: name ${missing.join(', ')} in the same request.`));
+      fail(
+        huaweiError(
+          'CBC.0100',
+          `The resource ${id} belongs to the solution portfolio ${r.portfolio_id}, which can only be ${mode === 'unsubscribe' ? 'unsubscribed' : 'released'} as a whole: name ${missing.join(', ')} in the same request.`,
+        ),
+      );
     }
     const frozen = r.status === STATUS_FROZEN || r.status === STATUS_EXPIRED;
     if (mode === 'unsubscribe' && frozen) {
-      fail(huaweiError('CBC.99003656', `The resource ${id} is ${r.status === STATUS_FROZEN ? 'frozen' : 'in its grace period'} and cannot be unsubscribed; release it instead.`));
+      fail(
+        huaweiError(
+          'CBC.99003656',
+          `The resource ${id} is ${r.status === STATUS_FROZEN ? 'frozen' : 'in its grace period'} and cannot be unsubscribed; release it instead.`,
+        ),
+      );
     }
-    if (mode === 'release' && !frozen) fail(huaweiError('CBC.0100', `The resource ${id} is not frozen: only frozen yearly/monthly resources can be released; unsubscribe it instead.`));
+    if (mode === 'release' && !frozen)
+      fail(huaweiError('CBC.0100', `The resource ${id} is not frozen: only frozen yearly/monthly resources can be released; unsubscribe it instead.`));
     if (pendingPaymentOrders().has(r.order_id)) fail(huaweiError('CBC.99003100', `The order ${r.order_id} of resource ${id} is pending payment.`));
-    if (unit.some((m) => m.sim?.transactionInProgress)) fail(huaweiError('CBC.99003651', `Another transaction is being processed for resource ${id}. Try again later.`));
+    if (unit.some((m) => m.sim?.transactionInProgress))
+      fail(huaweiError('CBC.99003651', `Another transaction is being processed for resource ${id}. Try again later.`));
     for (const m of unit) {
       const vms = state.hosts.has(m.resource_id) ? state.serversOnHost(m.resource_id) : [];
       if (vms.length > 0) {
-        fail(huaweiError('CBC.0151', `The dedicated host ${m.resource_id} still runs ${vms.length} VM(s): ${vms.map((v) => v.id).join(', ')}. Delete every VM on it (including RDS, MRS and CCE ones) first.`));
+        fail(
+          huaweiError(
+            'CBC.0151',
+            `The dedicated host ${m.resource_id} still runs ${vms.length} VM(s): ${vms.map((v) => v.id).join(', ')}. Delete every VM on it (including RDS, MRS and CCE ones) first.`,
+          ),
+        );
       }
     }
     return unit;
@@ -196,7 +223,15 @@ export function bssRoutes(app: FastifyInstance, state: HuaweiState): void {
    */
   app.get('/v2/accounts/customer-accounts/balances', action('ShowCustomerAccountBalances'), async () => ({
     account_balances: [
-      { account_id: `${hexId().slice(0, 16)}`, account_type: 1, amount: state.accountFrozen ? 0 : 1000, currency: 'CNY', designated_amount: 0, measure_id: 1, memo: '' },
+      {
+        account_id: `${hexId().slice(0, 16)}`,
+        account_type: 1,
+        amount: state.accountFrozen ? 0 : 1000,
+        currency: 'CNY',
+        designated_amount: 0,
+        measure_id: 1,
+        memo: '',
+      },
     ],
     debt_amount: state.accountDebt,
     measure_id: 1,
@@ -207,25 +242,29 @@ export function bssRoutes(app: FastifyInstance, state: HuaweiState): void {
    * ListCustomerOrders (real path; the fields the adapter reads): every order of the account's yearly/monthly
    * resources, status 5 = pending payment, 4 = completed. Filters `status`, `order_id`, `offset`, `limit` (≤ 100).
    */
-  app.get('/v2/orders/customer-orders', action('ListCustomerOrders', (req) => (req.query as Record<string, string | undefined>).order_id), async (req) => {
-    const q = req.query as Record<string, string | undefined>;
-    const limit = q.limit === undefined ? 10 : Number(q.limit);
-    const offset = q.offset === undefined ? 0 : Number(q.offset);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) fail(huaweiError('CBC.0100', 'limit must be between 1 and 100.'));
-    if (!Number.isInteger(offset) || offset < 0) fail(huaweiError('CBC.0100', 'offset must be 0 or more.'));
-    const pending = pendingPaymentOrders();
-    let orders = [...new Set([...state.billing.values()].map((r) => r.order_id))].map((id) => ({
-      order_id: id,
-      customer_id: state.accessKeys.values().next().value?.domainId ?? '',
-      service_type_code: [...state.billing.values()].find((r) => r.order_id === id)?.service_type_code ?? '',
-      status: pending.has(id) ? 5 : 4,
-      order_type: 1,
-      create_time: '2025-01-01T00:00:00Z',
-    }));
-    if (q.status) orders = orders.filter((o) => String(o.status) === q.status);
-    if (q.order_id) orders = orders.filter((o) => o.order_id === q.order_id);
-    return { total_count: orders.length, order_infos: orders.slice(offset, offset + limit) };
-  });
+  app.get(
+    '/v2/orders/customer-orders',
+    action('ListCustomerOrders', (req) => (req.query as Record<string, string | undefined>).order_id),
+    async (req) => {
+      const q = req.query as Record<string, string | undefined>;
+      const limit = q.limit === undefined ? 10 : Number(q.limit);
+      const offset = q.offset === undefined ? 0 : Number(q.offset);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) fail(huaweiError('CBC.0100', 'limit must be between 1 and 100.'));
+      if (!Number.isInteger(offset) || offset < 0) fail(huaweiError('CBC.0100', 'offset must be 0 or more.'));
+      const pending = pendingPaymentOrders();
+      let orders = [...new Set([...state.billing.values()].map((r) => r.order_id))].map((id) => ({
+        order_id: id,
+        customer_id: state.accessKeys.values().next().value?.domainId ?? '',
+        service_type_code: [...state.billing.values()].find((r) => r.order_id === id)?.service_type_code ?? '',
+        status: pending.has(id) ? 5 : 4,
+        order_type: 1,
+        create_time: '2025-01-01T00:00:00Z',
+      }));
+      if (q.status) orders = orders.filter((o) => String(o.status) === q.status);
+      if (q.order_id) orders = orders.filter((o) => o.order_id === q.order_id);
+      return { total_count: orders.length, order_infos: orders.slice(offset, offset + limit) };
+    },
+  );
 
   app.post('/v2/orders/subscriptions/resources/unsubscribe', action('UnsubscribeResources', targetIds), async (req) => actOnOrders(req, 'unsubscribe'));
   app.post('/v2/orders/subscriptions/resources/release', action('ReleaseResources', targetIds), async (req) => actOnOrders(req, 'release'));

@@ -44,11 +44,15 @@ export function dccRoutes(app: FastifyInstance, state: HuaweiState): void {
     };
   });
 
-  app.get('/v1.0/:project_id/dedicated-hosts/:host_id/servers', action('ListServersOnDedicatedHost', (req) => params(req).host_id), async (req) => {
-    const { project_id, host_id } = params(req);
-    const h = findHost(project_id, host_id);
-    return { servers: state.serversOnHost(h.dedicated_host_id).map(vmView) };
-  });
+  app.get(
+    '/v1.0/:project_id/dedicated-hosts/:host_id/servers',
+    action('ListServersOnDedicatedHost', (req) => params(req).host_id),
+    async (req) => {
+      const { project_id, host_id } = params(req);
+      const h = findHost(project_id, host_id);
+      return { servers: state.serversOnHost(h.dedicated_host_id).map(vmView) };
+    },
+  );
 
   app.get('/v1/:project_id/dcc/resource_clusters', action('ShowResourceClusters'), async (req) => {
     const { project_id } = params(req);

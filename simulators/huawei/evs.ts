@@ -34,7 +34,8 @@ export function evsRoutes(app: FastifyInstance, state: HuaweiState): void {
     const { project_id, volume_id } = params(req);
     const cascade = (req.query as Record<string, string | undefined>).cascade === 'true';
     const v = findVolume(project_id, volume_id);
-    if (v.attachments.length > 0) fail(huaweiError('EVS.2024', `The disk ${v.id} is attached to ${v.attachments.map((a) => a.server_id).join(', ')}; detach it first.`));
+    if (v.attachments.length > 0)
+      fail(huaweiError('EVS.2024', `The disk ${v.id} is attached to ${v.attachments.map((a) => a.server_id).join(', ')}; detach it first.`));
     if (v.status === 'deleting') fail(huaweiError('EVS.2024', `The disk ${v.id} is being deleted.`));
     v.status = 'deleting';
     const job: Job = {

@@ -52,8 +52,12 @@ export function modelartsRoutes(app: FastifyInstance, state: HuaweiState): void 
     if (ds.category === 'HPS') fail(huaweiError('ModelArts.7005', `The instance ${ds.id} is a supernode server; delete its supernode.`));
     const deletable = ds.charging_mode === 'POST_PAID' || ds.status === 'CREATE_FAILED' || ds.status === 'ERROR';
     if (!deletable) {
-      fail(huaweiError('ModelArts.7003',
-        `The instance ${ds.id} is billed ${ds.charging_mode} and is ${ds.status}: only pay-per-use instances, or instances in CREATE_FAILED or ERROR, can be deleted. Unsubscribe yearly/monthly instances in the Billing Center.`));
+      fail(
+        huaweiError(
+          'ModelArts.7003',
+          `The instance ${ds.id} is billed ${ds.charging_mode} and is ${ds.status}: only pay-per-use instances, or instances in CREATE_FAILED or ERROR, can be deleted. Unsubscribe yearly/monthly instances in the Billing Center.`,
+        ),
+      );
     }
     startDelete(ds);
     return devServerView(ds);
@@ -71,8 +75,12 @@ export function modelartsRoutes(app: FastifyInstance, state: HuaweiState): void 
     const children = h.server_ids.flatMap((sid) => state.devServers.get(sid) ?? []);
     const payPerUse = children.length > 0 && children.every((c) => c.charging_mode === 'POST_PAID');
     if (!((payPerUse && h.status === 'ACTIVE') || h.status === 'ERROR')) {
-      fail(huaweiError('ModelArts.7003',
-        `The supernode ${h.id} is ${payPerUse ? 'pay-per-use' : 'yearly/monthly'} and ${h.status}: only pay-per-use ACTIVE supernodes, or supernodes in ERROR, can be deleted. Unsubscribe yearly/monthly supernodes in the Billing Center.`));
+      fail(
+        huaweiError(
+          'ModelArts.7003',
+          `The supernode ${h.id} is ${payPerUse ? 'pay-per-use' : 'yearly/monthly'} and ${h.status}: only pay-per-use ACTIVE supernodes, or supernodes in ERROR, can be deleted. Unsubscribe yearly/monthly supernodes in the Billing Center.`,
+        ),
+      );
     }
     h.status = 'TERMINATING';
     h.update_at = Date.now();

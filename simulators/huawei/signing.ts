@@ -44,7 +44,10 @@ export function parseSdkDate(value: string | undefined): number | null {
 }
 
 export function formatSdkDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The SDK's encoding: RFC 3986 unreserved characters stay, everything else is %XX (upper case). */
@@ -62,7 +65,12 @@ export function canonicalUris(rawPath: string): string[] {
   const asSent = withSlash(rawPath.split('/').map(sdkUrlEncode).join('/'));
   let decoded: string | null = null;
   try {
-    decoded = withSlash(rawPath.split('/').map((s) => sdkUrlEncode(decodeURIComponent(s))).join('/'));
+    decoded = withSlash(
+      rawPath
+        .split('/')
+        .map((s) => sdkUrlEncode(decodeURIComponent(s)))
+        .join('/'),
+    );
   } catch {
     decoded = null;
   }

@@ -236,9 +236,7 @@ export class HuaweiState {
 
   /** The resource and every billing resource attached to it (children of a rack / supernode, disks). */
   billingFamily(resourceId: string): BillingResource[] {
-    return [...this.billing.values()].filter(
-      (r) => r.resource_id === resourceId || r.main_resource_id === resourceId || r.parent_resource_id === resourceId,
-    );
+    return [...this.billing.values()].filter((r) => r.resource_id === resourceId || r.main_resource_id === resourceId || r.parent_resource_id === resourceId);
   }
 
   /** Schedule a transition through the shared timeline (held by a "stuck" fault on `resourceId`). */

@@ -19,7 +19,9 @@ describe('README examples through the Temporal CLI', () => {
   // Asynchronous on purpose: the worker runs in this process and must keep serving while the CLI waits.
   const cli = async (...args: string[]) => {
     try {
-      return (await promisify(execFile)(temporalCliPath()!, [...args, '--address', inject('temporalAddress'), '--namespace', testNamespace()], { encoding: 'utf8' })).stdout;
+      return (
+        await promisify(execFile)(temporalCliPath()!, [...args, '--address', inject('temporalAddress'), '--namespace', testNamespace()], { encoding: 'utf8' })
+      ).stdout;
     } catch (err) {
       throw new Error(`temporal ${args.join(' ')}: ${(err as { stderr?: string }).stderr ?? String(err)}`);
     }
@@ -28,11 +30,32 @@ describe('README examples through the Temporal CLI', () => {
   it.each(examples)('%s', async (file) => {
     const input = JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as ReleaseRequest;
     const workflowId = input.dryRun ? dryRunWorkflowId(input) : releaseWorkflowId(input);
-    await cli('workflow', 'start', '--type', 'releaseResource', '--task-queue', h.taskQueue, '--workflow-id', workflowId, '--input-file', join(examplesDir, file));
+    await cli(
+      'workflow',
+      'start',
+      '--type',
+      'releaseResource',
+      '--task-queue',
+      h.taskQueue,
+      '--workflow-id',
+      workflowId,
+      '--input-file',
+      join(examplesDir, file),
+    );
     const handle = input.dryRun ? h.client.workflow.getHandle(workflowId) : releaseHandle(h.client, input);
     if (input.backup?.required !== false && !input.dryRun) {
       await expect.poll(async () => (await progress(handle)).phase, { timeout: 10_000 }).toBe('confirm');
-      await cli('workflow', 'update', 'execute', '--name', 'confirmBackup', '--workflow-id', workflowId, '--input', JSON.stringify({ confirmedBy: 'bob@platform', backupReference: 'backup-job-42' }));
+      await cli(
+        'workflow',
+        'update',
+        'execute',
+        '--name',
+        'confirmBackup',
+        '--workflow-id',
+        workflowId,
+        '--input',
+        JSON.stringify({ confirmedBy: 'bob@platform', backupReference: 'backup-job-42' }),
+      );
     }
     const report = await handle.result();
     expect(report.outcome).toBe(input.dryRun ? 'dry-run' : 'released');

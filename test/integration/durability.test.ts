@@ -42,7 +42,15 @@ describe('a worker process killed mid-release', { timeout: 180_000 }, () => {
     const { config, env } = sandboxProviderConfig(sims.endpoints);
     writeFileSync(join(configDir, 'providers.json'), JSON.stringify(config));
     worker = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../worker.ts')], {
-      env: { ...process.env, ...env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), CLOUD_RELEASE_WORKFLOW_BUNDLE: inject('workflowBundlePath'), CLOUD_RELEASE_CONFIG: join(configDir, 'providers.json'), CLOUD_RELEASE_TASK_QUEUE: taskQueue },
+      env: {
+        ...process.env,
+        ...env,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_NAMESPACE: testNamespace(),
+        CLOUD_RELEASE_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+        CLOUD_RELEASE_CONFIG: join(configDir, 'providers.json'),
+        CLOUD_RELEASE_TASK_QUEUE: taskQueue,
+      },
       stdio: 'ignore',
     });
   };
@@ -127,11 +135,27 @@ describe('identity, cancellation and the fail-closed re-check', () => {
 
   it('stops when deletion protection is switched on between plan and execution', async () => {
     const id = 'i-bp1stoppedpaygo01';
-    const handle = await h.start({ provider: 'alibaba', kind: 'ecs-instance', region: 'cn-hangzhou', resourceId: id, requestedBy: 'alice@platform', ticket: 'CHG-4', backup: { required: true, confirmWithin: '1h' } });
+    const handle = await h.start({
+      provider: 'alibaba',
+      kind: 'ecs-instance',
+      region: 'cn-hangzhou',
+      resourceId: id,
+      requestedBy: 'alice@platform',
+      ticket: 'CHG-4',
+      backup: { required: true, confirmWithin: '1h' },
+    });
     await expect.poll(async () => (await progress(handle)).phase, { timeout: 10_000 }).toBe('confirm');
     // Someone turns protection on at the provider, through its own API, while the release waits.
     const key = simKey(defaultFixture(), 'alibaba');
-    const ecs = new Ecs(new $OpenApi.Config({ accessKeyId: key.accessKeyId, accessKeySecret: key.secretAccessKey, endpoint: new URL(h.sims.endpoints.alibaba).host, protocol: 'http', regionId: 'cn-hangzhou' }));
+    const ecs = new Ecs(
+      new $OpenApi.Config({
+        accessKeyId: key.accessKeyId,
+        accessKeySecret: key.secretAccessKey,
+        endpoint: new URL(h.sims.endpoints.alibaba).host,
+        protocol: 'http',
+        regionId: 'cn-hangzhou',
+      }),
+    );
     await ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: id, deletionProtection: true }));
     await confirmBackup(handle, { confirmedBy: 'bob@platform', backupReference: 'snap-1' });
     const f = await failureOf(handle.result());

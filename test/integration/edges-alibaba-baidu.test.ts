@@ -15,7 +15,12 @@ const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRe
   backup: { required: false },
   ...extra,
 });
-const bcc = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({ ...ecs(resourceId, extra), provider: 'baidu', kind: 'bcc-instance', region: 'bj' });
+const bcc = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
+  ...ecs(resourceId, extra),
+  provider: 'baidu',
+  kind: 'bcc-instance',
+  region: 'bj',
+});
 
 describe('Alibaba and Baidu releases at the edges of the rules', () => {
   const h = useSimHarness();
@@ -25,7 +30,11 @@ describe('Alibaba and Baidu releases at the edges of the rules', () => {
     const dry = await (await h.start({ ...input, dryRun: true })).result();
     const fates = Object.fromEntries(assessed(dry.plan).snapshots.map((s) => [s.snapshot.id, s.fate]));
     expect(fates['s-bp1autosnap10dat1user']).toBe('retained');
-    expect(Object.entries(fates).filter(([id]) => id.startsWith('s-bp1autosnap10dat1auto')).every(([, f]) => f === 'cleanup')).toBe(true);
+    expect(
+      Object.entries(fates)
+        .filter(([id]) => id.startsWith('s-bp1autosnap10dat1auto'))
+        .every(([, f]) => f === 'cleanup'),
+    ).toBe(true);
 
     const before = await inventory(h.admin, 'alibaba');
     const report = await (await h.start(input)).result();

@@ -47,7 +47,9 @@ describe('Huawei releases at the edges of the rules', () => {
     expect(report.outcome).toBe('released');
     const unsubscribes = await h.admin.calls({ action: 'UnsubscribeResources' });
     expect(unsubscribes.map((c) => c.target)).toEqual([HOST(5)]);
-    const state = await h.admin.state<{ huawei: { hosts: { dedicated_host_id: string; state: string }[]; billing: { resources: { resource_id: string; status: number }[] } } }>();
+    const state = await h.admin.state<{
+      huawei: { hosts: { dedicated_host_id: string; state: string }[]; billing: { resources: { resource_id: string; status: number }[] } };
+    }>();
     expect(state.huawei.hosts.find((x) => x.dedicated_host_id === HOST(6))?.state).not.toBe('released');
     expect(state.huawei.billing.resources.find((r) => r.resource_id === HOST(6))?.status).toBe(2);
     expectStateMatchesReport(before, await inventory(h.admin, 'huawei'), report);

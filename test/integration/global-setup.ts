@@ -40,7 +40,9 @@ export default async function setup(project: TestProject) {
         uiPort,
         extraArgs: [
           ...DEV_SERVER_DYNAMIC_CONFIG,
-          ...readdirSync(__dirname).filter((f) => f.endsWith('.test.ts')).flatMap((f) => ['--namespace', namespaceForFile(f)]),
+          ...readdirSync(__dirname)
+            .filter((f) => f.endsWith('.test.ts'))
+            .flatMap((f) => ['--namespace', namespaceForFile(f)]),
         ],
       },
     }),

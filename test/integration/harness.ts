@@ -153,10 +153,21 @@ function installRuntimeOnce() {
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   const dir = join(__dirname, '..', 'histories', CURRENT_HISTORY_DIR);
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90)}.json`);
+  const file = join(
+    dir,
+    `${name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 90)}.json`,
+  );
   if (existsSync(file)) return;
   // The CLI's JSON is the format historyFromJSON reads (and what `temporal workflow show -o json` gives users).
-  const { stdout: json } = await promisify(execFile)(temporalCliPath()!, ['workflow', 'show', '--address', inject('temporalAddress'), '--namespace', testNamespace(), '-w', handle.workflowId, '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const { stdout: json } = await promisify(execFile)(
+    temporalCliPath()!,
+    ['workflow', 'show', '--address', inject('temporalAddress'), '--namespace', testNamespace(), '-w', handle.workflowId, '-o', 'json'],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
   writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(json) }) + '\n');
 }
 

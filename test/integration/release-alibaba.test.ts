@@ -51,7 +51,8 @@ describe('Alibaba ECS release', () => {
     // The UI's list of "Alibaba releases waiting for a backup confirmation".
     const waiting = async () => {
       const ids: string[] = [];
-      for await (const wf of h.client.workflow.list({ query: `CloudProvider = "alibaba" AND ReleasePhase = "confirm" AND TaskQueue = "${h.taskQueue}"` })) ids.push(wf.workflowId);
+      for await (const wf of h.client.workflow.list({ query: `CloudProvider = "alibaba" AND ReleasePhase = "confirm" AND TaskQueue = "${h.taskQueue}"` }))
+        ids.push(wf.workflowId);
       return ids;
     };
     await expect.poll(waiting, { timeout: 10_000 }).toEqual([handle.workflowId]);

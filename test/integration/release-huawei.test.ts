@@ -39,10 +39,15 @@ describe('Huawei release', () => {
   });
 
   it('deletes the retained data disks afterwards when the request asks for it', async () => {
-    const report = await (await h.start(request('modelarts-node', 'd0000001-0000-4000-8000-000000000001', { options: { retainedDataDisks: 'delete' } }))).result();
+    const report = await (
+      await h.start(request('modelarts-node', 'd0000001-0000-4000-8000-000000000001', { options: { retainedDataDisks: 'delete' } }))
+    ).result();
     expect(report.outcome).toBe('released');
     // EVS deletes asynchronously (a job): the disks go shortly after the accepted call.
-    const left = async () => (await h.admin.state<HuaweiState>()).huawei.volumes.map((v) => v.id).filter((id) => id === 'f0000012-0000-4000-8000-000000000012' || id === 'f0000013-0000-4000-8000-000000000013');
+    const left = async () =>
+      (await h.admin.state<HuaweiState>()).huawei.volumes
+        .map((v) => v.id)
+        .filter((id) => id === 'f0000012-0000-4000-8000-000000000012' || id === 'f0000013-0000-4000-8000-000000000013');
     await expect.poll(left, { timeout: 5_000 }).toEqual([]);
     expect(await h.admin.calls({ action: 'DeleteVolume' })).toHaveLength(2);
   });
@@ -52,7 +57,11 @@ describe('Huawei release', () => {
     expect(report.outcome).toBe('released');
     expect(report.action).toBe('delete');
     expect(await h.admin.calls({ action: 'DeleteHyperinstance' })).toHaveLength(1);
-    expect(assessed(report.plan).disks.filter((d) => d.disk.origin === 'with-resource').every((d) => d.fate === 'deleted')).toBe(true);
+    expect(
+      assessed(report.plan)
+        .disks.filter((d) => d.disk.origin === 'with-resource')
+        .every((d) => d.fate === 'deleted'),
+    ).toBe(true);
   });
 
   it('unsubscribes a rack as a whole order through the Billing Center', async () => {
@@ -102,7 +111,12 @@ describe('Huawei release', () => {
       const report = await handle.result();
       expect(report.outcome).toBe('released');
       const vmIds = plan.vms.map((v) => v.vm.id);
-      expect(report.deleted.filter((d) => d.type === 'vm').map((d) => d.id).sort()).toEqual([...vmIds].sort());
+      expect(
+        report.deleted
+          .filter((d) => d.type === 'vm')
+          .map((d) => d.id)
+          .sort(),
+      ).toEqual([...vmIds].sort());
       const deletes = await h.admin.calls({ action: 'DeleteServers' });
       expect(deletes).toHaveLength(1);
       expect(await h.admin.calls({ action: 'UnsubscribeResources' })).toHaveLength(1);
@@ -165,38 +179,50 @@ describe('Huawei release', () => {
       expect(hosts).toContain('70000002-0000-4000-8000-000000000002');
     });
 
-    it.each(['the cancel update', 'a Temporal cancel'])('%s during the drain: the submitted job is followed to its end, its VMs recorded, the host kept', async (how) => {
-      const fixture = defaultFixture() as { huawei: { servers: { id: string; name: string; sim?: { hostId?: string } }[] } };
-      const template = fixture.huawei.servers.find((x) => x.sim?.hostId === '70000002-0000-4000-8000-000000000002')!;
-      for (let i = 0; i < 250; i++) fixture.huawei.servers.push({ ...template, id: `9c000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `vm-bulk-${i}` });
-      await h.admin.reset(fixture);
-      await h.admin.injectFault({ provider: 'huawei', action: 'ShowJob', latencyMs: 1_000 });
-      const handle = await h.start(request('dcc-host', '70000002-0000-4000-8000-000000000002', { drain: { deadline: '30m' } }));
-      await expect.poll(async () => (await h.admin.calls({ action: 'DeleteServers' })).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
-      if (how === 'a Temporal cancel') await handle.cancel();
-      else expect(await cancelRelease(handle, { by: 'alice@platform', reason: 'stop the drain' })).toMatchObject({ cancelled: true });
-      const f = await failureOf(handle.result());
-      expect(f.type).toBe('ReleaseCancelled');
-      // Every job that was submitted was followed to its end: its VMs are deleted and recorded as such.
-      const submitted = (await h.admin.calls({ action: 'DeleteServers' })).flatMap((c) => c.target!.split(','));
-      expect(submitted.length).toBeLessThan(252);
-      const reportedVms = f.report.deleted.filter((d) => d.type === 'vm').map((d) => d.id).sort();
-      expect(reportedVms).toEqual([...submitted].sort());
-      expect(f.message).toContain(`${submitted.length} VM(s) deleted`);
-      const state = await h.admin.state<HuaweiState>();
-      const left = new Set(state.huawei.servers.map((x) => x.id));
-      for (const id of submitted) expect(left.has(id)).toBe(false);
-      expect(f.report.deleted.filter((d) => d.type === 'vm').every((d) => d.observed === 'gone')).toBe(true);
-      expect(await h.admin.calls({ action: 'UnsubscribeResources' })).toHaveLength(0);
-      expect(state.huawei.hosts.map((x) => x.dedicated_host_id)).toContain('70000002-0000-4000-8000-000000000002');
-    });
+    it.each(['the cancel update', 'a Temporal cancel'])(
+      '%s during the drain: the submitted job is followed to its end, its VMs recorded, the host kept',
+      async (how) => {
+        const fixture = defaultFixture() as { huawei: { servers: { id: string; name: string; sim?: { hostId?: string } }[] } };
+        const template = fixture.huawei.servers.find((x) => x.sim?.hostId === '70000002-0000-4000-8000-000000000002')!;
+        for (let i = 0; i < 250; i++)
+          fixture.huawei.servers.push({ ...template, id: `9c000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `vm-bulk-${i}` });
+        await h.admin.reset(fixture);
+        await h.admin.injectFault({ provider: 'huawei', action: 'ShowJob', latencyMs: 1_000 });
+        const handle = await h.start(request('dcc-host', '70000002-0000-4000-8000-000000000002', { drain: { deadline: '30m' } }));
+        await expect.poll(async () => (await h.admin.calls({ action: 'DeleteServers' })).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+        if (how === 'a Temporal cancel') await handle.cancel();
+        else expect(await cancelRelease(handle, { by: 'alice@platform', reason: 'stop the drain' })).toMatchObject({ cancelled: true });
+        const f = await failureOf(handle.result());
+        expect(f.type).toBe('ReleaseCancelled');
+        // Every job that was submitted was followed to its end: its VMs are deleted and recorded as such.
+        const submitted = (await h.admin.calls({ action: 'DeleteServers' })).flatMap((c) => c.target!.split(','));
+        expect(submitted.length).toBeLessThan(252);
+        const reportedVms = f.report.deleted
+          .filter((d) => d.type === 'vm')
+          .map((d) => d.id)
+          .sort();
+        expect(reportedVms).toEqual([...submitted].sort());
+        expect(f.message).toContain(`${submitted.length} VM(s) deleted`);
+        const state = await h.admin.state<HuaweiState>();
+        const left = new Set(state.huawei.servers.map((x) => x.id));
+        for (const id of submitted) expect(left.has(id)).toBe(false);
+        expect(f.report.deleted.filter((d) => d.type === 'vm').every((d) => d.observed === 'gone')).toBe(true);
+        expect(await h.admin.calls({ action: 'UnsubscribeResources' })).toHaveLength(0);
+        expect(state.huawei.hosts.map((x) => x.dedicated_host_id)).toContain('70000002-0000-4000-8000-000000000002');
+      },
+    );
 
     it('a lost answer to a delete job is resolved by reading the VMs: deleted ones are not reported as left', async () => {
       await h.admin.injectFault({ provider: 'huawei', action: 'DeleteServers', dropResponse: true, times: 1 });
       const report = await (await h.start(request('dcc-host', '70000002-0000-4000-8000-000000000002'))).result();
       expect(report.outcome).toBe('released');
       const submitted = (await h.admin.calls({ action: 'DeleteServers' })).flatMap((c) => c.target!.split(','));
-      expect(report.deleted.filter((d) => d.type === 'vm').map((d) => d.id).sort()).toEqual([...new Set(submitted)].sort());
+      expect(
+        report.deleted
+          .filter((d) => d.type === 'vm')
+          .map((d) => d.id)
+          .sort(),
+      ).toEqual([...new Set(submitted)].sort());
       expect(await h.admin.calls({ action: 'DeleteServers' })).toHaveLength(1);
       expect(await h.admin.calls({ action: 'UnsubscribeResources' })).toHaveLength(1);
     });

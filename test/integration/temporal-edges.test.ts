@@ -83,7 +83,11 @@ describe('Temporal semantics at the edges', () => {
   it('a malformed cancel or confirmation is rejected with a reason, never an internal error, and changes nothing', async () => {
     const handle = await h.start(ecs('i-bp1stoppedpaygo01', { backup: { required: true, confirmWithin: '1h' } }));
     await expect.poll(async () => (await progress(handle)).phase, { timeout: 10_000 }).toBe('confirm');
-    const reason = (p: Promise<unknown>) => p.then(() => 'accepted', (e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
+    const reason = (p: Promise<unknown>) =>
+      p.then(
+        () => 'accepted',
+        (e: Error & { cause?: Error }) => e.cause?.message ?? e.message,
+      );
     expect(await reason(handle.executeUpdate('confirmBackup', { args: [{ confirmedBy: 42, backupReference: 'x' }] }))).toMatch(/confirmedBy/);
     expect(await reason(handle.executeUpdate('confirmBackup', { args: [null] }))).toMatch(/object/);
     expect(await reason(handle.executeUpdate('cancel', { args: [{ by: 'alice@platform' }] }))).toMatch(/reason/);
@@ -93,7 +97,11 @@ describe('Temporal semantics at the edges', () => {
 
   it('a second workflow argument is an invalid request, typed, with the report', async () => {
     const input = ecs('i-bp1stoppedpaygo01');
-    const handle = await h.client.workflow.start('releaseResource', { taskQueue: h.taskQueue, workflowId: releaseWorkflowId(input), args: [input, { dryRun: true }] });
+    const handle = await h.client.workflow.start('releaseResource', {
+      taskQueue: h.taskQueue,
+      workflowId: releaseWorkflowId(input),
+      args: [input, { dryRun: true }],
+    });
     const f = await failureOf(handle.result());
     expect(f.type).toBe('InvalidReleaseRequest');
     expect(f.message).toContain('expected exactly one argument, got 2');
@@ -112,7 +120,11 @@ describe('Temporal semantics at the edges', () => {
   });
 
   it('a read the provider refuses ends typed, with the report, in phase done', async () => {
-    await h.admin.injectFault({ provider: 'alibaba', action: 'DescribeInstances', error: { code: 'Forbidden.RAM', httpStatus: 403, message: 'not authorised' } });
+    await h.admin.injectFault({
+      provider: 'alibaba',
+      action: 'DescribeInstances',
+      error: { code: 'Forbidden.RAM', httpStatus: 403, message: 'not authorised' },
+    });
     const handle = await h.start(ecs('i-bp1stoppedpaygo01'));
     const f = await failureOf(handle.result());
     expect(f.type).toBe('ProviderRefused');
@@ -124,7 +136,11 @@ describe('Temporal semantics at the edges', () => {
   });
 
   it('a refused stop ends typed as ProviderRefused with nothing deleted', async () => {
-    await h.admin.injectFault({ provider: 'alibaba', action: 'StopInstance', error: { code: 'IncorrectInstanceStatus', httpStatus: 403, message: 'simulated refusal' } });
+    await h.admin.injectFault({
+      provider: 'alibaba',
+      action: 'StopInstance',
+      error: { code: 'IncorrectInstanceStatus', httpStatus: 403, message: 'simulated refusal' },
+    });
     const f = await failureOf((await h.start(ecs('i-bp1runningpaygo02', { options: { stopIfRunning: true } }))).result());
     expect(f.type).toBe('ProviderRefused');
     expect(f.message).toContain('could not be stopped');
@@ -133,7 +149,11 @@ describe('Temporal semantics at the edges', () => {
   });
 
   it('a refused destructive call is a failed step with the provider code, message and request ID', async () => {
-    await h.admin.injectFault({ provider: 'alibaba', action: 'DeleteInstances', error: { code: 'ChargeTypeViolation', httpStatus: 403, message: 'simulated refusal' } });
+    await h.admin.injectFault({
+      provider: 'alibaba',
+      action: 'DeleteInstances',
+      error: { code: 'ChargeTypeViolation', httpStatus: 403, message: 'simulated refusal' },
+    });
     const f = await failureOf((await h.start(ecs('i-bp1stoppedpaygo01'))).result());
     const report: ReleaseReport = f.report;
     expect(f.type).toBe('ProviderRefused');

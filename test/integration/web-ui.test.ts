@@ -14,7 +14,16 @@ import { startSimHarness, testNamespace } from './harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Without the background-networking flags Chromium keeps trying to reach Google's services.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const examplePath = join(__dirname, '..', '..', 'examples', 'baidu-bcc.json');
 const screenshots = join(tmpdir(), 'cloud-release-web-ui');
 
@@ -28,10 +37,12 @@ describe('starting a release from the Temporal Web UI', () => {
   afterEach(async () => {
     await h.terminateRunning();
     // The UI started this one, not h.start: a failed test must not leave it running either.
-    const { status } = await releaseHandle(h.client, input).describe().catch((e: unknown) => {
-      if (e instanceof WorkflowNotFoundError) return { status: { name: 'NOT_FOUND' } };
-      throw e;
-    });
+    const { status } = await releaseHandle(h.client, input)
+      .describe()
+      .catch((e: unknown) => {
+        if (e instanceof WorkflowNotFoundError) return { status: { name: 'NOT_FOUND' } };
+        throw e;
+      });
     if (status.name === 'RUNNING') await releaseHandle(h.client, input).terminate('test cleanup');
   });
 
@@ -74,7 +85,15 @@ describe('starting a release from the Temporal Web UI', () => {
       await submit.click();
       const started = page.getByRole('link', { name: 'Workflow started successfully' });
       await started.waitFor().catch(async (err: unknown) => {
-        throw new Error(`the UI did not confirm the start; its notifications say: ${JSON.stringify(await page.getByRole('log').innerText().catch(() => ''))}`, { cause: err });
+        throw new Error(
+          `the UI did not confirm the start; its notifications say: ${JSON.stringify(
+            await page
+              .getByRole('log')
+              .innerText()
+              .catch(() => ''),
+          )}`,
+          { cause: err },
+        );
       });
       const startedHref = (await started.getAttribute('href')) ?? '';
 

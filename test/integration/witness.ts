@@ -34,7 +34,7 @@ export async function inventory(admin: SimAdminClient, provider: Provider): Prom
   };
   for (const [k, v] of Object.entries(state)) if (k !== 'timing') walk(k, v);
   // ... and so do the objects that belong to them (a disk of the instance, a snapshot of that disk).
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const e of out.values()) {
       if (out.transitioning.has(e.id)) continue;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig, resolveCredentials } from '../../providers/config';
 
 describe('provider configuration', () => {
-  it('defaults to the real endpoints and the providers\' usual variable names', () => {
+  it("defaults to the real endpoints and the providers' usual variable names", () => {
     const c = parseConfig({}, 'defaults');
     expect(c.alibaba.endpoint).toBe('https://ecs.{region}.aliyuncs.com');
     expect(c.huawei.endpoints.bss).toBe('https://bss.myhuaweicloud.com');

@@ -36,7 +36,20 @@ describe('canonicalIdentity', () => {
   });
 
   it('never throws, even for what is not a string', () => {
-    for (const v of [undefined, null, 42, {}, [], Symbol('x'), { toString: () => { throw new Error('no'); } }]) expect(() => canonicalIdentity(v as unknown as string)).not.toThrow();
+    for (const v of [
+      undefined,
+      null,
+      42,
+      {},
+      [],
+      Symbol('x'),
+      {
+        toString: () => {
+          throw new Error('no');
+        },
+      },
+    ])
+      expect(() => canonicalIdentity(v as unknown as string)).not.toThrow();
   });
 });
 

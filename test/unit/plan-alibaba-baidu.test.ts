@@ -100,9 +100,15 @@ describe('Alibaba: automatic snapshots follow their disk, including a disk delet
   });
 
   it('a Pending instance is blocked (not-ready); a Stopping one needs stopIfRunning', () => {
-    expect(existing(planRelease(snap('ecs-instance', { status: 'creating', rawStatus: 'Pending' }), request())).blockers.map((b) => b.code)).toEqual(['not-ready']);
-    expect(existing(planRelease(snap('ecs-instance', { status: 'stopping', rawStatus: 'Stopping' }), request())).blockers.map((b) => b.code)).toEqual(['running']);
-    expect(existing(planRelease(snap('ecs-instance', { status: 'stopping', rawStatus: 'Stopping' }), request({ stopIfRunning: true }))).prepare).toEqual([{ step: 'stop' }]);
+    expect(existing(planRelease(snap('ecs-instance', { status: 'creating', rawStatus: 'Pending' }), request())).blockers.map((b) => b.code)).toEqual([
+      'not-ready',
+    ]);
+    expect(existing(planRelease(snap('ecs-instance', { status: 'stopping', rawStatus: 'Stopping' }), request())).blockers.map((b) => b.code)).toEqual([
+      'running',
+    ]);
+    expect(existing(planRelease(snap('ecs-instance', { status: 'stopping', rawStatus: 'Stopping' }), request({ stopIfRunning: true }))).prepare).toEqual([
+      { step: 'stop' },
+    ]);
   });
 });
 
@@ -110,7 +116,11 @@ describe('Baidu: an instance in the recycle bin is released from the bin', () =>
   const s = snap('bcc-instance', {
     status: 'recycled',
     rawStatus: 'Recycled',
-    disks: [disk('sys', { role: 'system' }), disk('cds-post', { chargingMode: 'pay-per-use', origin: 'attached-later' }), disk('cds-pre', { chargingMode: 'subscription', origin: 'attached-later' })],
+    disks: [
+      disk('sys', { role: 'system' }),
+      disk('cds-post', { chargingMode: 'pay-per-use', origin: 'attached-later' }),
+      disk('cds-pre', { chargingMode: 'subscription', origin: 'attached-later' }),
+    ],
     snapshots: [snapshot('s-sys', 'sys', 'auto'), snapshot('s-cds', 'cds-post', 'manual')],
   });
 
@@ -150,8 +160,16 @@ describe('the plan against the simulators: every stated fate is what the provide
 
   beforeAll(async () => {
     sims = await startSimulators();
-    alibaba = createAlibabaAdapter({ endpoint: sims.endpoints.alibaba, credentials: { accessKeyId: 'sim-alibaba-ak', secretAccessKey: 'sim-alibaba-sk' }, timeoutMs: 3000 });
-    baidu = createBaiduAdapter({ endpoint: sims.endpoints.baidu, credentials: { accessKeyId: 'sim-baidu-ak-0001', secretAccessKey: 'sim-baidu-sk-0001-not-a-real-secret' }, timeoutMs: 3000 });
+    alibaba = createAlibabaAdapter({
+      endpoint: sims.endpoints.alibaba,
+      credentials: { accessKeyId: 'sim-alibaba-ak', secretAccessKey: 'sim-alibaba-sk' },
+      timeoutMs: 3000,
+    });
+    baidu = createBaiduAdapter({
+      endpoint: sims.endpoints.baidu,
+      credentials: { accessKeyId: 'sim-baidu-ak-0001', secretAccessKey: 'sim-baidu-sk-0001-not-a-real-secret' },
+      timeoutMs: 3000,
+    });
   });
   afterAll(() => sims.close());
   beforeEach(() => sims.reset());
@@ -202,6 +220,11 @@ describe('the plan against the simulators: every stated fate is what the provide
   });
 
   it('Baidu i-mixd0005 with leftovers to delete', async () => {
-    await runAndObserve(baidu, { provider: 'baidu', kind: 'bcc-instance', region: 'bj', resourceId: 'i-mixd0005' }, { retainedDataDisks: 'delete', retainedSnapshots: 'delete' }, 400);
+    await runAndObserve(
+      baidu,
+      { provider: 'baidu', kind: 'bcc-instance', region: 'bj', resourceId: 'i-mixd0005' },
+      { retainedDataDisks: 'delete', retainedSnapshots: 'delete' },
+      400,
+    );
   });
 });

@@ -45,34 +45,124 @@ const host = (s: Partial<ResourceSnapshot> = {}) => snap('dcc-host', { charging:
 describe('Huawei blockers known before anything is deleted', () => {
   const cases: [string, ResourceKind, Partial<ResourceSnapshot>, string, BlockerCode[]][] = [
     // item 1: account freeze, for every kind whose action goes through the Billing Center
-    ['DCC host on a frozen account, VMs to drain: blocked before the drain', 'dcc-host', { charging: SUB, ...ACCOUNT_FROZEN, vms: [vm('v1')] }, 'unsubscribe', ['account-frozen']],
-    ['DCC host whose account state could not be read', 'dcc-host', { charging: SUB, accountFrozen: { reason: 'unknown', detail: 'CBC.0151' } }, 'unsubscribe', ['account-frozen']],
+    [
+      'DCC host on a frozen account, VMs to drain: blocked before the drain',
+      'dcc-host',
+      { charging: SUB, ...ACCOUNT_FROZEN, vms: [vm('v1')] },
+      'unsubscribe',
+      ['account-frozen'],
+    ],
+    [
+      'DCC host whose account state could not be read',
+      'dcc-host',
+      { charging: SUB, accountFrozen: { reason: 'unknown', detail: 'CBC.0151' } },
+      'unsubscribe',
+      ['account-frozen'],
+    ],
     ['yearly/monthly node on a frozen account', 'modelarts-node', { charging: SUB, ...ACCOUNT_FROZEN }, 'unsubscribe', ['account-frozen']],
     ['rack on a frozen account', 'modelarts-rack', { charging: SUB, ...ACCOUNT_FROZEN }, 'unsubscribe', ['account-frozen']],
     ['yearly/monthly supernode on a frozen account', 'modelarts-supernode', { charging: SUB, ...ACCOUNT_FROZEN }, 'unsubscribe', ['account-frozen']],
-    ['frozen yearly/monthly node on a frozen account: released (BSS accepts a release)', 'modelarts-node', { charging: SUB, frozen: { reason: 'frozen' }, ...ACCOUNT_FROZEN }, 'release', []],
+    [
+      'frozen yearly/monthly node on a frozen account: released (BSS accepts a release)',
+      'modelarts-node',
+      { charging: SUB, frozen: { reason: 'frozen' }, ...ACCOUNT_FROZEN },
+      'release',
+      [],
+    ],
     ['pay-per-use node on a frozen account: ModelArts delete, no Billing Center call', 'modelarts-node', { ...ACCOUNT_FROZEN }, 'delete', []],
     // pending payment and frozen host (seed 001)
-    ['DCC host with an order pending payment, VMs to drain', 'dcc-host', { charging: SUB, pendingPayment: 'order CS1 is pending payment', vms: [vm('v1')] }, 'unsubscribe', ['pending-payment']],
-    ['yearly/monthly node with an order pending payment', 'modelarts-node', { charging: SUB, pendingPayment: 'order CS1 is pending payment' }, 'unsubscribe', ['pending-payment']],
+    [
+      'DCC host with an order pending payment, VMs to drain',
+      'dcc-host',
+      { charging: SUB, pendingPayment: 'order CS1 is pending payment', vms: [vm('v1')] },
+      'unsubscribe',
+      ['pending-payment'],
+    ],
+    [
+      'yearly/monthly node with an order pending payment',
+      'modelarts-node',
+      { charging: SUB, pendingPayment: 'order CS1 is pending payment' },
+      'unsubscribe',
+      ['pending-payment'],
+    ],
     ['frozen DCC host with VMs', 'dcc-host', { charging: SUB, frozen: { reason: 'frozen' }, vms: [vm('v1')] }, 'unsubscribe', ['frozen']],
     // item 2: the provider's call would take (or need) another primary resource
-    ['DCC host in a solution portfolio with another host', 'dcc-host', { charging: SUB, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1', 'h2'], otherPrimaries: ['h2'] } }, 'unsubscribe', ['order-member']],
-    ['DCC host sharing its order with another primary host: unsubscribed alone, not blocked', 'dcc-host', { charging: SUB, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1'] } }, 'unsubscribe', []],
-    ['rack with its member nodes: the whole unit is the named resource', 'modelarts-rack', { charging: SUB, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1', 'n1', 'n2'] } }, 'unsubscribe', []],
-    ['rack in a portfolio with another rack', 'modelarts-rack', { charging: SUB, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1', 'n1', 'r2'], otherPrimaries: ['r2'] } }, 'unsubscribe', ['order-member']],
+    [
+      'DCC host in a solution portfolio with another host',
+      'dcc-host',
+      { charging: SUB, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1', 'h2'], otherPrimaries: ['h2'] } },
+      'unsubscribe',
+      ['order-member'],
+    ],
+    [
+      'DCC host sharing its order with another primary host: unsubscribed alone, not blocked',
+      'dcc-host',
+      { charging: SUB, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1'] } },
+      'unsubscribe',
+      [],
+    ],
+    [
+      'rack with its member nodes: the whole unit is the named resource',
+      'modelarts-rack',
+      { charging: SUB, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1', 'n1', 'n2'] } },
+      'unsubscribe',
+      [],
+    ],
+    [
+      'rack in a portfolio with another rack',
+      'modelarts-rack',
+      { charging: SUB, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1', 'n1', 'r2'], otherPrimaries: ['r2'] } },
+      'unsubscribe',
+      ['order-member'],
+    ],
     // item 4: ModelArts preconditions
     ['pay-per-use supernode running: deleted', 'modelarts-supernode', {}, 'delete', []],
     ['pay-per-use supernode REIMAGING: not deletable', 'modelarts-supernode', { status: 'other', rawStatus: 'REIMAGING' }, 'delete', ['state-not-allowed']],
-    ['pay-per-use supernode PROVISIONING: not deletable', 'modelarts-supernode', { status: 'creating', rawStatus: 'PROVISIONING' }, 'delete', ['state-not-allowed']],
+    [
+      'pay-per-use supernode PROVISIONING: not deletable',
+      'modelarts-supernode',
+      { status: 'creating', rawStatus: 'PROVISIONING' },
+      'delete',
+      ['state-not-allowed'],
+    ],
     ['pay-per-use supernode in ERROR: deleted', 'modelarts-supernode', { status: 'error', rawStatus: 'ERROR' }, 'delete', []],
     ['yearly/monthly supernode in ERROR: deleted', 'modelarts-supernode', { status: 'error', rawStatus: 'ERROR', charging: SUB }, 'delete', []],
-    ['member server of a pay-per-use supernode released as a node', 'modelarts-node', { memberOf: { kind: 'modelarts-supernode' } }, 'delete', ['supernode-member']],
-    ['member server of a yearly/monthly supernode released as a node', 'modelarts-node', { charging: SUB, memberOf: { kind: 'modelarts-supernode', id: 'sn1' }, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1', 'sn1'] } }, 'unsubscribe', ['supernode-member']],
+    [
+      'member server of a pay-per-use supernode released as a node',
+      'modelarts-node',
+      { memberOf: { kind: 'modelarts-supernode' } },
+      'delete',
+      ['supernode-member'],
+    ],
+    [
+      'member server of a yearly/monthly supernode released as a node',
+      'modelarts-node',
+      { charging: SUB, memberOf: { kind: 'modelarts-supernode', id: 'sn1' }, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1', 'sn1'] } },
+      'unsubscribe',
+      ['supernode-member'],
+    ],
     // item 5: a frozen yearly/monthly node in ERROR is released, not blocked
-    ['frozen yearly/monthly node in ERROR: released', 'modelarts-node', { status: 'error', rawStatus: 'ERROR', charging: { mode: 'subscription', expired: true }, frozen: { reason: 'frozen' } }, 'release', []],
-    ['frozen yearly/monthly supernode in ERROR: released', 'modelarts-supernode', { status: 'error', rawStatus: 'ERROR', charging: SUB, frozen: { reason: 'frozen' } }, 'release', []],
-    ['expired (grace period) yearly/monthly node in CREATE_FAILED: released', 'modelarts-node', { status: 'create-failed', charging: SUB, frozen: { reason: 'expired' } }, 'release', []],
+    [
+      'frozen yearly/monthly node in ERROR: released',
+      'modelarts-node',
+      { status: 'error', rawStatus: 'ERROR', charging: { mode: 'subscription', expired: true }, frozen: { reason: 'frozen' } },
+      'release',
+      [],
+    ],
+    [
+      'frozen yearly/monthly supernode in ERROR: released',
+      'modelarts-supernode',
+      { status: 'error', rawStatus: 'ERROR', charging: SUB, frozen: { reason: 'frozen' } },
+      'release',
+      [],
+    ],
+    [
+      'expired (grace period) yearly/monthly node in CREATE_FAILED: released',
+      'modelarts-node',
+      { status: 'create-failed', charging: SUB, frozen: { reason: 'expired' } },
+      'release',
+      [],
+    ],
   ];
   it.each(cases)('%s', (_name, kind, s, action, expected) => {
     const plan = existing(snap(kind, s));
@@ -126,7 +216,10 @@ describe('Huawei disk and snapshot fates', () => {
         disk('v1-data', { attachedTo: 'v1' }),
         disk('v2-sys', { role: 'system', attachedTo: 'v2' }),
       ],
-      snapshots: [{ id: 's-sys', sourceDiskId: 'v1-sys', type: 'manual' }, { id: 's-data', sourceDiskId: 'v1-data', type: 'manual' }],
+      snapshots: [
+        { id: 's-sys', sourceDiskId: 'v1-sys', type: 'manual' },
+        { id: 's-data', sourceDiskId: 'v1-data', type: 'manual' },
+      ],
     });
     const blocked = existing(s);
     expect(diskFates(blocked)).toEqual({ 'v1-sys': 'deleted', 'v1-data': 'retained', 'v2-sys': 'retained' });

@@ -43,7 +43,13 @@ describe('blockers', () => {
     ['Alibaba running instance without stopIfRunning', 'ecs-instance', { status: 'running', rawStatus: 'Running' }, {}, ['running']],
     ['Alibaba running instance with stopIfRunning', 'ecs-instance', { status: 'running', rawStatus: 'Running' }, { stopIfRunning: true }, []],
     ['Alibaba Pending instance', 'ecs-instance', { status: 'creating', rawStatus: 'Pending' }, {}, ['not-ready']],
-    ['Alibaba unexpired subscription', 'ecs-instance', { charging: { mode: 'subscription', expired: false, expiresAt: '2030-01-01T00:00:00Z' } }, {}, ['unexpired-subscription']],
+    [
+      'Alibaba unexpired subscription',
+      'ecs-instance',
+      { charging: { mode: 'subscription', expired: false, expiresAt: '2030-01-01T00:00:00Z' } },
+      {},
+      ['unexpired-subscription'],
+    ],
     ['Alibaba expired subscription', 'ecs-instance', { charging: { mode: 'subscription', expired: true } }, {}, []],
     ['Alibaba deletion protection', 'ecs-instance', { deletionProtection: true }, {}, ['deletion-protection']],
     ['Alibaba security lock', 'ecs-instance', { locks: [{ reason: 'security' }] }, {}, ['security-lock']],
@@ -54,14 +60,50 @@ describe('blockers', () => {
     ['Baidu creating', 'bcc-instance', { status: 'creating', rawStatus: 'Creating' }, {}, ['not-ready']],
     ['Baidu unexpired prepaid', 'bcc-instance', { charging: { mode: 'subscription', expired: false } }, {}, ['unexpired-subscription']],
     ['Baidu expired prepaid', 'bcc-instance', { charging: { mode: 'subscription', expired: true } }, {}, []],
-    ['Huawei yearly/monthly node: unsubscribed, not blocked', 'modelarts-node', { status: 'running', charging: { mode: 'subscription', expired: false } }, {}, []],
-    ['Huawei child node of a rack order', 'modelarts-node', { charging: { mode: 'subscription', expired: false }, order: { orderId: 'o1', billingResourceId: 'b1', members: ['b1', 'b2', 'b3'] } }, {}, ['order-member']],
+    [
+      'Huawei yearly/monthly node: unsubscribed, not blocked',
+      'modelarts-node',
+      { status: 'running', charging: { mode: 'subscription', expired: false } },
+      {},
+      [],
+    ],
+    [
+      'Huawei child node of a rack order',
+      'modelarts-node',
+      { charging: { mode: 'subscription', expired: false }, order: { orderId: 'o1', billingResourceId: 'b1', members: ['b1', 'b2', 'b3'] } },
+      {},
+      ['order-member'],
+    ],
     ['Huawei frozen pay-per-use node', 'modelarts-node', { frozen: { reason: 'arrears' } }, {}, ['frozen']],
-    ['Huawei frozen yearly/monthly node: released, not blocked', 'modelarts-node', { charging: { mode: 'subscription', expired: false }, frozen: { reason: 'frozen' } }, {}, []],
+    [
+      'Huawei frozen yearly/monthly node: released, not blocked',
+      'modelarts-node',
+      { charging: { mode: 'subscription', expired: false }, frozen: { reason: 'frozen' } },
+      {},
+      [],
+    ],
     ['DCC frozen host', 'dcc-host', { frozen: { reason: 'host frozen' } }, {}, ['frozen']],
-    ['DCC host with a yearly/monthly VM', 'dcc-host', { vms: [{ id: 'vm1', service: 'ECS', chargingMode: 'subscription', status: 'ACTIVE' }] }, {}, ['vm-needs-unsubscription']],
-    ['DCC host with an RDS VM', 'dcc-host', { vms: [{ id: 'vm1', service: 'RDS', chargingMode: 'pay-per-use', status: 'ACTIVE' }] }, {}, ['vm-owned-by-service']],
-    ['DCC host with pay-per-use ECS VMs: drained, not blocked', 'dcc-host', { vms: [{ id: 'vm1', service: 'ECS', chargingMode: 'pay-per-use', status: 'ACTIVE' }] }, {}, []],
+    [
+      'DCC host with a yearly/monthly VM',
+      'dcc-host',
+      { vms: [{ id: 'vm1', service: 'ECS', chargingMode: 'subscription', status: 'ACTIVE' }] },
+      {},
+      ['vm-needs-unsubscription'],
+    ],
+    [
+      'DCC host with an RDS VM',
+      'dcc-host',
+      { vms: [{ id: 'vm1', service: 'RDS', chargingMode: 'pay-per-use', status: 'ACTIVE' }] },
+      {},
+      ['vm-owned-by-service'],
+    ],
+    [
+      'DCC host with pay-per-use ECS VMs: drained, not blocked',
+      'dcc-host',
+      { vms: [{ id: 'vm1', service: 'ECS', chargingMode: 'pay-per-use', status: 'ACTIVE' }] },
+      {},
+      [],
+    ],
   ];
   it.each(cases)('%s', (_name, kind, s, o, expected) => {
     const plan = planRelease(snap(kind, s), options(o));
@@ -78,12 +120,27 @@ describe('action', () => {
     ['Huawei pay-per-use node: delete', 'modelarts-node', {}, 'delete'],
     ['Huawei yearly/monthly node: unsubscribe', 'modelarts-node', { charging: { mode: 'subscription', expired: false } }, 'unsubscribe'],
     ['Huawei yearly/monthly node in ERROR: delete', 'modelarts-node', { status: 'error', charging: { mode: 'subscription', expired: false } }, 'delete'],
-    ['Huawei yearly/monthly node that failed to create: delete', 'modelarts-node', { status: 'create-failed', charging: { mode: 'subscription', expired: false } }, 'delete'],
-    ['Huawei frozen yearly/monthly node: release', 'modelarts-node', { charging: { mode: 'subscription', expired: false }, frozen: { reason: 'frozen' } }, 'release'],
+    [
+      'Huawei yearly/monthly node that failed to create: delete',
+      'modelarts-node',
+      { status: 'create-failed', charging: { mode: 'subscription', expired: false } },
+      'delete',
+    ],
+    [
+      'Huawei frozen yearly/monthly node: release',
+      'modelarts-node',
+      { charging: { mode: 'subscription', expired: false }, frozen: { reason: 'frozen' } },
+      'release',
+    ],
     ['Huawei yearly/monthly supernode: unsubscribe', 'modelarts-supernode', { charging: { mode: 'subscription', expired: false } }, 'unsubscribe'],
     ['Huawei pay-per-use supernode: delete', 'modelarts-supernode', {}, 'delete'],
     ['Huawei rack: unsubscribe', 'modelarts-rack', { charging: { mode: 'subscription', expired: false } }, 'unsubscribe'],
-    ['Huawei rack in ERROR: still the whole order, unsubscribe', 'modelarts-rack', { status: 'error', charging: { mode: 'subscription', expired: false } }, 'unsubscribe'],
+    [
+      'Huawei rack in ERROR: still the whole order, unsubscribe',
+      'modelarts-rack',
+      { status: 'error', charging: { mode: 'subscription', expired: false } },
+      'unsubscribe',
+    ],
     ['Huawei frozen rack: release', 'modelarts-rack', { charging: { mode: 'subscription', expired: false }, frozen: { reason: 'frozen' } }, 'release'],
     ['DCC host: unsubscribe', 'dcc-host', { charging: { mode: 'subscription', expired: false } }, 'unsubscribe'],
   ];
@@ -100,11 +157,21 @@ describe('retention', () => {
         disk('d-go', { deleteWithInstance: true, deleteAutoSnapshot: false }),
         disk('d-stay', { deleteWithInstance: false, deleteAutoSnapshot: true }),
       ],
-      snapshots: [snapshot('s-sys-auto', 'sys', 'auto'), snapshot('s-go-auto', 'd-go', 'auto'), snapshot('s-stay-auto', 'd-stay', 'auto'), snapshot('s-manual', 'sys', 'manual')],
+      snapshots: [
+        snapshot('s-sys-auto', 'sys', 'auto'),
+        snapshot('s-go-auto', 'd-go', 'auto'),
+        snapshot('s-stay-auto', 'd-stay', 'auto'),
+        snapshot('s-manual', 'sys', 'manual'),
+      ],
     });
     const plan = planRelease(s, options());
     expect(diskFates(plan)).toEqual<Record<string, Fate>>({ sys: 'deleted', 'd-go': 'deleted', 'd-stay': 'retained' });
-    expect(snapFates(plan)).toEqual<Record<string, Fate>>({ 's-sys-auto': 'deleted', 's-go-auto': 'retained', 's-stay-auto': 'retained', 's-manual': 'retained' });
+    expect(snapFates(plan)).toEqual<Record<string, Fate>>({
+      's-sys-auto': 'deleted',
+      's-go-auto': 'retained',
+      's-stay-auto': 'retained',
+      's-manual': 'retained',
+    });
     const cleaned = planRelease(s, options({ retainedDataDisks: 'delete', retainedSnapshots: 'delete' }));
     expect(diskFates(cleaned)['d-stay']).toBe('cleanup');
     expect(snapFates(cleaned)).toMatchObject({ 's-go-auto': 'cleanup', 's-manual': 'cleanup', 's-sys-auto': 'deleted' });
@@ -138,7 +205,12 @@ describe('retention', () => {
   });
 
   const huawei: [string, ResourceKind, 'pay-per-use' | 'subscription', Record<string, Fate>][] = [
-    ['yearly/monthly node: creation disks deleted, later ones kept', 'modelarts-node', 'subscription', { root: 'deleted', created: 'deleted', later: 'retained' }],
+    [
+      'yearly/monthly node: creation disks deleted, later ones kept',
+      'modelarts-node',
+      'subscription',
+      { root: 'deleted', created: 'deleted', later: 'retained' },
+    ],
     ['pay-per-use ECS/BMS node: creation disks kept', 'modelarts-node', 'pay-per-use', { root: 'deleted', created: 'retained', later: 'retained' }],
     ['pay-per-use supernode: creation disks deleted', 'modelarts-supernode', 'pay-per-use', { root: 'deleted', created: 'deleted', later: 'retained' }],
     ['yearly/monthly supernode: creation disks deleted', 'modelarts-supernode', 'subscription', { root: 'deleted', created: 'deleted', later: 'retained' }],
@@ -161,12 +233,19 @@ describe('gates, outcomes and notes', () => {
   });
 
   it('asks for approval of a protection override', () => {
-    expect(planRelease(snap('ecs-instance', { tags: { 'release-protection': 'true' } }), options({ overrideProtectionTag: true })).gates).toEqual(['protection-override']);
+    expect(planRelease(snap('ecs-instance', { tags: { 'release-protection': 'true' } }), options({ overrideProtectionTag: true })).gates).toEqual([
+      'protection-override',
+    ]);
   });
 
   it('a DCC host drains its deletable VMs, and its backup covers them', () => {
     const plan = planRelease(
-      snap('dcc-host', { vms: [{ id: 'a', service: 'ECS', chargingMode: 'pay-per-use', status: 'ACTIVE' }, { id: 'b', service: 'ECS', chargingMode: 'pay-per-use', status: 'ACTIVE' }] }),
+      snap('dcc-host', {
+        vms: [
+          { id: 'a', service: 'ECS', chargingMode: 'pay-per-use', status: 'ACTIVE' },
+          { id: 'b', service: 'ECS', chargingMode: 'pay-per-use', status: 'ACTIVE' },
+        ],
+      }),
       options(),
     );
     expect(plan.prepare).toEqual([{ step: 'drain', vmIds: ['a', 'b'] }]);
@@ -185,7 +264,13 @@ describe('gates, outcomes and notes', () => {
   });
 
   it('unsubscribing an order says the whole order goes', () => {
-    const plan = planRelease(snap('modelarts-rack', { charging: { mode: 'subscription', expired: false }, order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1', 'n1', 'n2'] } }), options());
+    const plan = planRelease(
+      snap('modelarts-rack', {
+        charging: { mode: 'subscription', expired: false },
+        order: { orderId: 'o1', billingResourceId: 'res-1', members: ['res-1', 'n1', 'n2'] },
+      }),
+      options(),
+    );
     expect(plan.notes[0]).toContain('whole order o1');
   });
 });
@@ -201,12 +286,16 @@ describe('planChanges: fail-closed re-check', () => {
     ['a new disk', { disks: [disk('d', { deleteWithInstance: true }), disk('new')] }],
     ['a disk flag changed', { disks: [disk('d', { deleteWithInstance: false })] }],
     ['a protection tag appeared', { tags: { 'release-protection': 'true' }, disks: [disk('d', { deleteWithInstance: true })] }],
-    ['charging mode changed to an unexpired subscription', { charging: { mode: 'subscription', expired: false }, disks: [disk('d', { deleteWithInstance: true })] }],
+    [
+      'charging mode changed to an unexpired subscription',
+      { charging: { mode: 'subscription', expired: false }, disks: [disk('d', { deleteWithInstance: true })] },
+    ],
   ])('stops on: %s', (_name, s) => {
     expect(planChanges(before, planRelease(snap('ecs-instance', s), options({ stopIfRunning: true }))).length).toBeGreaterThan(0);
   });
   it('stops when VMs are still on a drained host', () => {
-    const host = (vms: string[]) => snap('dcc-host', { vms: vms.map((id) => ({ id, service: 'ECS', chargingMode: 'pay-per-use' as const, status: 'ACTIVE' })) });
+    const host = (vms: string[]) =>
+      snap('dcc-host', { vms: vms.map((id) => ({ id, service: 'ECS', chargingMode: 'pay-per-use' as const, status: 'ACTIVE' })) });
     const planned = planRelease(host(['a']), options());
     expect(planChanges(planned, planRelease(host([]), options()))).toEqual([]);
     expect(planChanges(planned, planRelease(host(['a']), options()))).toContain('preparation is incomplete: drain');

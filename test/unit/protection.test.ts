@@ -55,12 +55,38 @@ const KEYS = [
   'rélease-protection',
 ];
 
-const PROTECTING_VALUES = ['true', 'True', 'TRUE', ' true', 'true ', 'yes', 'YES', 'on', '1', 'enabled', '', ' ', 'ture', 'falsey', 'nope', 'null', 'undefined', 'f', 'n', 'disabled?', '00', 'false-ish', 'no thanks'];
+const PROTECTING_VALUES = [
+  'true',
+  'True',
+  'TRUE',
+  ' true',
+  'true ',
+  'yes',
+  'YES',
+  'on',
+  '1',
+  'enabled',
+  '',
+  ' ',
+  'ture',
+  'falsey',
+  'nope',
+  'null',
+  'undefined',
+  'f',
+  'n',
+  'disabled?',
+  '00',
+  'false-ish',
+  'no thanks',
+];
 const OFF_VALUES = ['false', 'False', 'FALSE', ' false ', 'off', 'OFF', 'Off', 'no', 'No', 'NO', '0', ' 0 ', '\tno\n', 'ｆａｌｓｅ'];
 
 describe('isProtectionKey', () => {
   it.each(KEYS)('%j is a spelling of release-protection', (key) => expect(isProtectionKey(key)).toBe(true));
-  it.each(['protection', 'release', 'release-protections', 'no-release-protection', 'env', 'owner', ''])('%j is not', (key) => expect(isProtectionKey(key)).toBe(false));
+  it.each(['protection', 'release', 'release-protections', 'no-release-protection', 'env', 'owner', ''])('%j is not', (key) =>
+    expect(isProtectionKey(key)).toBe(false),
+  );
 });
 
 describe('protectsValue', () => {
@@ -128,5 +154,6 @@ describe("the provider's deletion protection", () => {
     expect(p.outcome).toBe('blocked');
     expect(blockerCodes(s, true)).toEqual(['deletion-protection']);
   });
-  it('the protection override does not override it', () => expect(blockerCodes(snap({ 'release-protection': 'true' }, { deletionProtection: true }), true)).toEqual(['deletion-protection']));
+  it('the protection override does not override it', () =>
+    expect(blockerCodes(snap({ 'release-protection': 'true' }, { deletionProtection: true }), true)).toEqual(['deletion-protection']));
 });

@@ -8,7 +8,14 @@ const examples = join(__dirname, '..', '..', 'examples');
 
 describe('validateReleaseRequest', () => {
   it('names every wrong field', () => {
-    const r = validateReleaseRequest({ provider: 'aws', kind: 'vm', region: 'Hangzhou!', resourceId: 'a b', backup: { confirmWithin: 'soon' }, surprise: true });
+    const r = validateReleaseRequest({
+      provider: 'aws',
+      kind: 'vm',
+      region: 'Hangzhou!',
+      resourceId: 'a b',
+      backup: { confirmWithin: 'soon' },
+      surprise: true,
+    });
     expect(r.ok).toBe(false);
     const fields = !r.ok ? r.errors.map((e) => e.field) : [];
     expect(fields).toEqual(expect.arrayContaining(['provider', 'kind', 'region', 'resourceId', 'requestedBy', 'ticket', 'backup.confirmWithin', 'surprise']));
@@ -48,9 +55,24 @@ describe('validateReleaseRequest', () => {
 // Formats and bounds of every field, and a catalogue of hostile inputs: none gets through, none throws.
 
 const HUAWEI_PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
-const alibaba = { provider: 'alibaba', kind: 'ecs-instance', region: 'cn-hangzhou', resourceId: 'i-bp1stoppedpaygo01', requestedBy: 'alice@platform', ticket: 'CHG-1' };
+const alibaba = {
+  provider: 'alibaba',
+  kind: 'ecs-instance',
+  region: 'cn-hangzhou',
+  resourceId: 'i-bp1stoppedpaygo01',
+  requestedBy: 'alice@platform',
+  ticket: 'CHG-1',
+};
 const baidu = { provider: 'baidu', kind: 'bcc-instance', region: 'bj', resourceId: 'i-post0001', requestedBy: 'alice@platform', ticket: 'CHG-1' };
-const huawei = (kind: string, resourceId: string) => ({ provider: 'huawei', kind, region: 'cn-southwest-2', projectId: HUAWEI_PROJECT, resourceId, requestedBy: 'alice@platform', ticket: 'CHG-1' });
+const huawei = (kind: string, resourceId: string) => ({
+  provider: 'huawei',
+  kind,
+  region: 'cn-southwest-2',
+  projectId: HUAWEI_PROJECT,
+  resourceId,
+  requestedBy: 'alice@platform',
+  ticket: 'CHG-1',
+});
 const containing = (s: string): string => expect.stringContaining(s) as string;
 const errorsOf = (input: unknown) => {
   const r = validateReleaseRequest(input);
@@ -61,15 +83,32 @@ const fieldsOf = (input: unknown) => errorsOf(input).map((e) => e.field);
 describe('resource ID formats, per provider and kind', () => {
   // Every ID the fixtures, the examples and the tests use.
   const valid: [string, Record<string, unknown>][] = [
-    ...['i-bp1stoppedpaygo01', 'i-bp1runningpaygo02', 'i-bp1prepaidactive03', 'i-bp1prepaidexpired04', 'i-bp1protected05', 'i-bp1seclocked06', 'i-bp1pending07', 'i-bp1routeentry08', 'i-bp1slbbackend09', 'i-1', 'i-bench000001'].map(
-      (id): [string, Record<string, unknown>] => [id, { ...alibaba, resourceId: id }],
+    ...[
+      'i-bp1stoppedpaygo01',
+      'i-bp1runningpaygo02',
+      'i-bp1prepaidactive03',
+      'i-bp1prepaidexpired04',
+      'i-bp1protected05',
+      'i-bp1seclocked06',
+      'i-bp1pending07',
+      'i-bp1routeentry08',
+      'i-bp1slbbackend09',
+      'i-1',
+      'i-bench000001',
+    ].map((id): [string, Record<string, unknown>] => [id, { ...alibaba, resourceId: id }]),
+    ...['i-post0001', 'i-prep0002', 'i-prep0003', 'i-crea0004', 'i-mixd0005', 'i-prot0006', 'i-stop0007', 'i-recy0008', 'i-AbCdEf12'].map(
+      (id): [string, Record<string, unknown>] => [id, { ...baidu, resourceId: id }],
     ),
-    ...['i-post0001', 'i-prep0002', 'i-prep0003', 'i-crea0004', 'i-mixd0005', 'i-prot0006', 'i-stop0007', 'i-recy0008', 'i-AbCdEf12'].map((id): [string, Record<string, unknown>] => [id, { ...baidu, resourceId: id }]),
-    ...Array.from({ length: 14 }, (_, i) => `d00000${String(i + 1).padStart(2, '0')}-0000-4000-8000-0000000000${String(i + 1).padStart(2, '0')}`).map((id): [string, Record<string, unknown>] => [id, huawei('modelarts-node', id)]),
+    ...Array.from({ length: 14 }, (_, i) => `d00000${String(i + 1).padStart(2, '0')}-0000-4000-8000-0000000000${String(i + 1).padStart(2, '0')}`).map(
+      (id): [string, Record<string, unknown>] => [id, huawei('modelarts-node', id)],
+    ),
     ['c0000001-0000-4000-8000-000000000001', huawei('modelarts-supernode', 'c0000001-0000-4000-8000-000000000001')],
     ['c0000002-0000-4000-8000-000000000002', huawei('modelarts-supernode', 'c0000002-0000-4000-8000-000000000002')],
     ['a0000001-0000-4000-8000-000000000001', huawei('modelarts-rack', 'a0000001-0000-4000-8000-000000000001')],
-    ...[1, 2, 3, 4].map((n): [string, Record<string, unknown>] => [`7000000${n}-0000-4000-8000-00000000000${n}`, huawei('dcc-host', `7000000${n}-0000-4000-8000-00000000000${n}`)]),
+    ...[1, 2, 3, 4].map((n): [string, Record<string, unknown>] => [
+      `7000000${n}-0000-4000-8000-00000000000${n}`,
+      huawei('dcc-host', `7000000${n}-0000-4000-8000-00000000000${n}`),
+    ]),
   ];
   it.each(valid)('%s is valid', (_id, input) => expect(errorsOf(input)).toEqual([]));
 
@@ -154,7 +193,8 @@ describe('projectId', () => {
     const errors = errorsOf({ ...node, projectId });
     expect(errors.map((e) => e.field)).toEqual(['projectId']);
   });
-  it('names the format', () => expect(errorsOf({ ...node, projectId: 'p' })).toEqual([{ field: 'projectId', message: containing('32 lower-case hex characters') }]));
+  it('names the format', () =>
+    expect(errorsOf({ ...node, projectId: 'p' })).toEqual([{ field: 'projectId', message: containing('32 lower-case hex characters') }]));
   it('is trimmed, as before', () => {
     const r = validateReleaseRequest({ ...node, projectId: ` ${HUAWEI_PROJECT} ` });
     expect(r.ok && r.request.ref.projectId).toBe(HUAWEI_PROJECT);
@@ -200,7 +240,9 @@ describe('durations and the failure budget', () => {
     expect(r.ok && r.request.backup.confirmWithinMs).toBe(ms);
   });
   it.each(['99999d', '31d', '721h', '2592001s', '0m', '0s', '0d', '9'.repeat(400) + 'd'])('backup.confirmWithin %s is out of bounds', (confirmWithin) => {
-    expect(errorsOf({ ...alibaba, backup: { confirmWithin } })).toEqual([{ field: 'backup.confirmWithin', message: containing('backup.confirmWithin must be between 1s and 30d, got "') }]);
+    expect(errorsOf({ ...alibaba, backup: { confirmWithin } })).toEqual([
+      { field: 'backup.confirmWithin', message: containing('backup.confirmWithin must be between 1s and 30d, got "') },
+    ]);
   });
   it.each(['1.5h', '-1h', '1w', '1 h', ' 1h', '1H', '', 'PT1H'])('backup.confirmWithin %j is not a duration', (confirmWithin) => {
     expect(errorsOf({ ...alibaba, backup: { confirmWithin } })).toEqual([{ field: 'backup.confirmWithin', message: containing('must be a duration like') }]);
@@ -211,7 +253,9 @@ describe('durations and the failure budget', () => {
     expect(errorsOf({ ...dcc, drain: { deadline: '1s' } })).toEqual([]);
     expect(errorsOf({ ...dcc, drain: { deadline: '168h' } })).toEqual([]);
     for (const deadline of ['8d', '169h', '0s', '0m', '1000d']) {
-      expect(errorsOf({ ...dcc, drain: { deadline } })).toEqual([{ field: 'drain.deadline', message: `drain.deadline must be between 1s and 7d, got "${deadline}"` }]);
+      expect(errorsOf({ ...dcc, drain: { deadline } })).toEqual([
+        { field: 'drain.deadline', message: `drain.deadline must be between 1s and 7d, got "${deadline}"` },
+      ]);
     }
   });
   it('drain.failureBudget: a whole number 0..10000', () => {
@@ -236,7 +280,10 @@ describe('the argument list', () => {
     expect(validateReleaseArgs(args)).toEqual({ ok: false, errors: [{ field: '(input)', message: `expected exactly one argument, got ${n}` }] });
   });
   it('refuses what is not an argument list', () => {
-    expect(validateReleaseArgs(alibaba as unknown as unknown[])).toEqual({ ok: false, errors: [{ field: '(input)', message: containing('list of workflow arguments') }] });
+    expect(validateReleaseArgs(alibaba as unknown as unknown[])).toEqual({
+      ok: false,
+      errors: [{ field: '(input)', message: containing('list of workflow arguments') }],
+    });
   });
 });
 
@@ -259,7 +306,9 @@ describe('whole-input bounds', () => {
   });
   it('multi-byte characters count as their UTF-8 bytes', () => {
     expect(errorsOf({ ...alibaba, reason: '漢'.repeat(1990) })).toEqual([]);
-    expect(errorsOf({ ...alibaba, ticket: 'x', foo: '漢'.repeat(6000) })).toEqual([{ field: '(input)', message: 'the input must be at most 16384 bytes of JSON' }]);
+    expect(errorsOf({ ...alibaba, ticket: 'x', foo: '漢'.repeat(6000) })).toEqual([
+      { field: '(input)', message: 'the input must be at most 16384 bytes of JSON' },
+    ]);
   });
   it('unknown fields are refused at every level', () => {
     expect(fieldsOf({ ...alibaba, backup: { required: true, skip: true }, options: { force: true }, drain: { parallel: 4 }, extra: 1 })).toEqual(
@@ -276,8 +325,23 @@ const deep = (n: number): unknown => {
 };
 const circular: Record<string, unknown> = { ...alibaba };
 circular.self = circular;
-const throwingGetter = Object.defineProperty({ ...alibaba }, 'ticket', { enumerable: true, get: () => { throw new Error('boom'); } });
-const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, get: () => { throw new Error('trap'); } });
+const throwingGetter = Object.defineProperty({ ...alibaba }, 'ticket', {
+  enumerable: true,
+  get: () => {
+    throw new Error('boom');
+  },
+});
+const proxy = new Proxy(
+  {},
+  {
+    ownKeys: () => {
+      throw new Error('trap');
+    },
+    get: () => {
+      throw new Error('trap');
+    },
+  },
+);
 const HOSTILE: [string, unknown][] = [
   ['provider as a number', { ...alibaba, provider: 1 }],
   ['provider in capitals', { ...alibaba, provider: 'Alibaba' }],
@@ -320,12 +384,27 @@ const HOSTILE: [string, unknown][] = [
   ['drain.failureBudget huge', { ...alibaba, drain: { failureBudget: 1e12 } }],
   ['drain.deadline 1000d', { ...alibaba, drain: { deadline: '1000d' } }],
   ['a top-level unknown field', { ...alibaba, force: true }],
-  ['__proto__ from JSON', JSON.parse(`{"provider":"alibaba","kind":"ecs-instance","region":"cn-hangzhou","resourceId":"i-1","requestedBy":"a","ticket":"t","__proto__":{"dryRun":true}}`)],
-  ['nested __proto__ from JSON', JSON.parse(`{"provider":"alibaba","kind":"ecs-instance","region":"cn-hangzhou","resourceId":"i-1","requestedBy":"a","ticket":"t","options":{"__proto__":{"overrideProtectionTag":true}}}`)],
+  [
+    '__proto__ from JSON',
+    JSON.parse(
+      `{"provider":"alibaba","kind":"ecs-instance","region":"cn-hangzhou","resourceId":"i-1","requestedBy":"a","ticket":"t","__proto__":{"dryRun":true}}`,
+    ),
+  ],
+  [
+    'nested __proto__ from JSON',
+    JSON.parse(
+      `{"provider":"alibaba","kind":"ecs-instance","region":"cn-hangzhou","resourceId":"i-1","requestedBy":"a","ticket":"t","options":{"__proto__":{"overrideProtectionTag":true}}}`,
+    ),
+  ],
   ['constructor', { ...alibaba, constructor: { prototype: { polluted: true } } }],
   ['prototype', { ...alibaba, prototype: {} }],
   ['an inherited field', Object.assign(Object.create({ ticket: 'CHG-1' }), { ...alibaba, ticket: undefined })],
-  ['a class instance', new (class Request { provider = 'alibaba'; })()],
+  [
+    'a class instance',
+    new (class Request {
+      provider = 'alibaba';
+    })(),
+  ],
   ['a Date', new Date()],
   ['a Map', new Map(Object.entries(alibaba))],
   ['deeply nested', { ...alibaba, backup: deep(10_000) }],
@@ -376,7 +455,13 @@ describe('hostile inputs', () => {
   it('prototype-pollution keys pollute nothing', () => {
     validateReleaseRequest(JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(fieldsOf(JSON.parse(`{"provider":"alibaba","kind":"ecs-instance","region":"cn-hangzhou","resourceId":"i-1","requestedBy":"a","ticket":"t","__proto__":{"dryRun":true}}`))).toEqual(['__proto__']);
+    expect(
+      fieldsOf(
+        JSON.parse(
+          `{"provider":"alibaba","kind":"ecs-instance","region":"cn-hangzhou","resourceId":"i-1","requestedBy":"a","ticket":"t","__proto__":{"dryRun":true}}`,
+        ),
+      ),
+    ).toEqual(['__proto__']);
   });
   it('an unknown field with a hostile name is shown printably', () => {
     const errors = errorsOf({ ...alibaba, 'x\r\ny': 1 });

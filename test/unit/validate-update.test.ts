@@ -17,13 +17,22 @@ describe('validateBackupConfirmation', () => {
       ok: true,
       value: { confirmedBy: 'bob@platform', backupReference: 'snap-123', comment: 'checked it\nrestores fine' },
     });
-    expect(validateBackupConfirmation({ confirmedBy: 'bob', backupReference: 'vault://backups/2026/01' })).toEqual({ ok: true, value: { confirmedBy: 'bob', backupReference: 'vault://backups/2026/01' } });
+    expect(validateBackupConfirmation({ confirmedBy: 'bob', backupReference: 'vault://backups/2026/01' })).toEqual({
+      ok: true,
+      value: { confirmedBy: 'bob', backupReference: 'vault://backups/2026/01' },
+    });
   });
   it('drops a blank comment', () => {
-    expect(validateBackupConfirmation({ confirmedBy: 'bob', backupReference: 'snap-1', comment: '   ' })).toEqual({ ok: true, value: { confirmedBy: 'bob', backupReference: 'snap-1' } });
+    expect(validateBackupConfirmation({ confirmedBy: 'bob', backupReference: 'snap-1', comment: '   ' })).toEqual({
+      ok: true,
+      value: { confirmedBy: 'bob', backupReference: 'snap-1' },
+    });
   });
   it('a non-string confirmedBy is a field error, not a TypeError', () => {
-    expect(validateBackupConfirmation({ confirmedBy: 42, backupReference: 'snap-1' })).toEqual({ ok: false, errors: [{ field: 'confirmedBy', message: 'confirmedBy must be a string, got a number' }] });
+    expect(validateBackupConfirmation({ confirmedBy: 42, backupReference: 'snap-1' })).toEqual({
+      ok: false,
+      errors: [{ field: 'confirmedBy', message: 'confirmedBy must be a string, got a number' }],
+    });
   });
   it('names every wrong field at once', () => {
     expect(validateBackupConfirmation({ confirmedBy: '', comment: 7, extra: true })).toEqual({
@@ -38,7 +47,11 @@ describe('validateBackupConfirmation', () => {
   });
   it('bounds: confirmedBy 256, backupReference 512, comment 2000', () => {
     expect(validateBackupConfirmation({ confirmedBy: 'x'.repeat(256), backupReference: 'r'.repeat(512), comment: 'c'.repeat(2000) }).ok).toBe(true);
-    expect(fields(validateBackupConfirmation({ confirmedBy: 'x'.repeat(257), backupReference: 'r'.repeat(513), comment: 'c'.repeat(2001) }))).toEqual(['confirmedBy', 'backupReference', 'comment']);
+    expect(fields(validateBackupConfirmation({ confirmedBy: 'x'.repeat(257), backupReference: 'r'.repeat(513), comment: 'c'.repeat(2001) }))).toEqual([
+      'confirmedBy',
+      'backupReference',
+      'comment',
+    ]);
   });
 });
 
@@ -48,13 +61,19 @@ describe('validateOverrideApproval', () => {
     expect(validateOverrideApproval({ approvedBy: 'carol', comment: 'ok' })).toEqual({ ok: true, value: { approvedBy: 'carol', comment: 'ok' } });
   });
   it('refuses unknown fields, such as a self-declared requester', () => {
-    expect(validateOverrideApproval({ approvedBy: 'carol', requestedBy: 'mallory' })).toEqual({ ok: false, errors: [{ field: 'requestedBy', message: 'unknown field' }] });
+    expect(validateOverrideApproval({ approvedBy: 'carol', requestedBy: 'mallory' })).toEqual({
+      ok: false,
+      errors: [{ field: 'requestedBy', message: 'unknown field' }],
+    });
   });
 });
 
 describe('validateCancelRequest', () => {
   it('accepts a cancel', () => {
-    expect(validateCancelRequest({ by: 'dave', reason: 'wrong host\nsee CHG-9' })).toEqual({ ok: true, value: { by: 'dave', reason: 'wrong host\nsee CHG-9' } });
+    expect(validateCancelRequest({ by: 'dave', reason: 'wrong host\nsee CHG-9' })).toEqual({
+      ok: true,
+      value: { by: 'dave', reason: 'wrong host\nsee CHG-9' },
+    });
   });
   it('needs a reason', () => {
     expect(validateCancelRequest({ by: 'dave' })).toEqual({ ok: false, errors: [{ field: 'reason', message: 'reason is required' }] });
@@ -86,7 +105,12 @@ describe.each(validators)('%s: hostile payloads', (_name, validate, good, who) =
     ['an array', [good]],
     ['a function', () => good],
     ['a Date', new Date()],
-    ['a class instance', new (class P { [who] = 'bob'; })()],
+    [
+      'a class instance',
+      new (class P {
+        [who] = 'bob';
+      })(),
+    ],
     ['an inherited identity', Object.create(good)],
     ['an empty object', {}],
     ['an unknown field', { ...good, extra: 1 }],
@@ -112,8 +136,29 @@ describe.each(validators)('%s: hostile payloads', (_name, validate, good, who) =
     ['a bigint', { ...good, [who]: 5n }],
     ['a symbol', { ...good, [who]: Symbol('bob') }],
     ['deeply nested', { ...good, extra: deep(10_000) }],
-    ['a throwing getter', Object.defineProperty({ ...good }, who, { enumerable: true, get: () => { throw new Error('boom'); } })],
-    ['a throwing proxy', new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } })],
+    [
+      'a throwing getter',
+      Object.defineProperty({ ...good }, who, {
+        enumerable: true,
+        get: () => {
+          throw new Error('boom');
+        },
+      }),
+    ],
+    [
+      'a throwing proxy',
+      new Proxy(
+        {},
+        {
+          ownKeys: () => {
+            throw new Error('trap');
+          },
+          getPrototypeOf: () => {
+            throw new Error('trap');
+          },
+        },
+      ),
+    ],
   ];
   it('the catalogue is big enough', () => expect(hostile.length).toBeGreaterThanOrEqual(30));
   it.each(hostile)('%s: field-level errors, no exception', (_label, input) => {
@@ -135,8 +180,14 @@ describe.each(validators)('%s: hostile payloads', (_name, validate, good, who) =
 describe('validateUpdateArgs', () => {
   it('exactly one argument', () => {
     expect(validateUpdateArgs([{ approvedBy: 'carol' }], validateOverrideApproval)).toEqual({ ok: true, value: { approvedBy: 'carol' } });
-    expect(validateUpdateArgs([], validateOverrideApproval)).toEqual({ ok: false, errors: [{ field: '(input)', message: 'expected exactly one argument, got 0' }] });
-    expect(validateUpdateArgs([{ approvedBy: 'carol' }, { approvedBy: 'mallory' }], validateOverrideApproval)).toEqual({ ok: false, errors: [{ field: '(input)', message: 'expected exactly one argument, got 2' }] });
+    expect(validateUpdateArgs([], validateOverrideApproval)).toEqual({
+      ok: false,
+      errors: [{ field: '(input)', message: 'expected exactly one argument, got 0' }],
+    });
+    expect(validateUpdateArgs([{ approvedBy: 'carol' }, { approvedBy: 'mallory' }], validateOverrideApproval)).toEqual({
+      ok: false,
+      errors: [{ field: '(input)', message: 'expected exactly one argument, got 2' }],
+    });
     expect(validateUpdateArgs('x', validateOverrideApproval).ok).toBe(false);
   });
 });
@@ -144,7 +195,9 @@ describe('validateUpdateArgs', () => {
 describe('formatFieldErrors', () => {
   it('one line, field: message; field: message', () => {
     const r = validateBackupConfirmation({ confirmedBy: 1, surprise: true });
-    expect(!r.ok && formatFieldErrors(r.errors)).toBe('surprise: unknown field; confirmedBy: confirmedBy must be a string, got a number; backupReference: backupReference is required');
+    expect(!r.ok && formatFieldErrors(r.errors)).toBe(
+      'surprise: unknown field; confirmedBy: confirmedBy must be a string, got a number; backupReference: backupReference is required',
+    );
     expect(formatFieldErrors([])).toBe('');
   });
   it('a hostile field name is shown printably', () => {

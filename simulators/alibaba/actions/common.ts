@@ -77,6 +77,11 @@ export function page<T>(p: Params, items: T[]): { slice: T[]; PageNumber: number
 
 /** A value filter with the `*` wildcard InstanceName / DiskName accept. */
 export function matchesWildcard(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(value);
 }

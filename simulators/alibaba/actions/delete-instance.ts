@@ -16,11 +16,15 @@ function checkReleasable(inst: InstanceState, f: DeleteFlags, env: ApiEnv): void
   if (inst.status === 'Pending') aliFail('IncorrectInstanceStatus.Initializing');
   // Releasing a locked instance also releases the disks its owner chose to keep, so it takes Force.
   if (isSecurityLocked(inst) && !f.force) aliFail('InstanceLockedForSecurity');
-  if (inst.deletionProtection) aliFail('InvalidOperation.DeletionProtection', `The operation is not allowed due to "${inst.id}" is protected by deletion protection.`);
+  if (inst.deletionProtection)
+    aliFail('InvalidOperation.DeletionProtection', `The operation is not allowed due to "${inst.id}" is protected by deletion protection.`);
   if (inst.chargeType === 'PrePaid') {
     if (!isExpired(inst, env.now())) aliFail('ChargeTypeViolation');
     if (!f.terminateSubscription) {
-      aliFail('ChargeTypeViolation', 'The operation is not permitted due to charge type of the instance. Set TerminateSubscription to true to release an expired subscription instance.');
+      aliFail(
+        'ChargeTypeViolation',
+        'The operation is not permitted due to charge type of the instance. Set TerminateSubscription to true to release an expired subscription instance.',
+      );
     }
   }
   if (inst.status !== 'Stopped' && !f.force) aliFail('IncorrectInstanceStatus');

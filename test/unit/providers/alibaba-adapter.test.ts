@@ -36,7 +36,11 @@ async function providerError(p: Promise<unknown>): Promise<ProviderError> {
 beforeAll(async () => {
   sims = await startSimulators();
   admin = new SimAdminClient(sims.endpoints.admin);
-  adapter = createAlibabaAdapter({ endpoint: sims.endpoints.alibaba, credentials: { accessKeyId: 'sim-alibaba-ak', secretAccessKey: 'sim-alibaba-sk' }, timeoutMs: 3000 });
+  adapter = createAlibabaAdapter({
+    endpoint: sims.endpoints.alibaba,
+    credentials: { accessKeyId: 'sim-alibaba-ak', secretAccessKey: 'sim-alibaba-sk' },
+    timeoutMs: 3000,
+  });
 });
 afterAll(() => sims.close());
 beforeEach(() => sims.reset());
@@ -58,9 +62,33 @@ describe('inspect', () => {
     expect(Date.parse(snap.readAt)).toBeGreaterThan(Date.now() - 10_000);
     expect(snap.disks).toEqual(
       expect.arrayContaining([
-        { id: 'd-bp1stopped01sys', role: 'system', origin: 'with-resource', sizeGb: 40, chargingMode: 'pay-per-use', deleteWithInstance: true, deleteAutoSnapshot: true },
-        { id: 'd-bp1stopped01dat1', role: 'data', origin: 'with-resource', sizeGb: 500, chargingMode: 'pay-per-use', deleteWithInstance: true, deleteAutoSnapshot: false },
-        { id: 'd-bp1stopped01dat2', role: 'data', origin: 'attached-later', sizeGb: 1000, chargingMode: 'pay-per-use', deleteWithInstance: false, deleteAutoSnapshot: true },
+        {
+          id: 'd-bp1stopped01sys',
+          role: 'system',
+          origin: 'with-resource',
+          sizeGb: 40,
+          chargingMode: 'pay-per-use',
+          deleteWithInstance: true,
+          deleteAutoSnapshot: true,
+        },
+        {
+          id: 'd-bp1stopped01dat1',
+          role: 'data',
+          origin: 'with-resource',
+          sizeGb: 500,
+          chargingMode: 'pay-per-use',
+          deleteWithInstance: true,
+          deleteAutoSnapshot: false,
+        },
+        {
+          id: 'd-bp1stopped01dat2',
+          role: 'data',
+          origin: 'attached-later',
+          sizeGb: 1000,
+          chargingMode: 'pay-per-use',
+          deleteWithInstance: false,
+          deleteAutoSnapshot: true,
+        },
       ]),
     );
     expect(snap.disks).toHaveLength(3);
@@ -180,12 +208,20 @@ describe('errors without and with an answer', () => {
   it('throttling is retryable', async () => {
     await admin.setThrottle('alibaba', { rps: 0.001, burst: 1 });
     await adapter.status(ref('i-bp1stoppedpaygo01'));
-    expect(await providerError(adapter.destroy(ref('i-bp1stoppedpaygo01'), 'delete', NO_FORCE))).toMatchObject({ code: 'Throttling', errorClass: 'retryable', httpStatus: 400 });
+    expect(await providerError(adapter.destroy(ref('i-bp1stoppedpaygo01'), 'delete', NO_FORCE))).toMatchObject({
+      code: 'Throttling',
+      errorClass: 'retryable',
+      httpStatus: 400,
+    });
   });
 
   it('an injected 5xx is retryable', async () => {
     await admin.injectFault({ provider: 'alibaba', action: 'DeleteInstance', error: { code: 'InternalError' } });
-    expect(await providerError(adapter.destroy(ref('i-bp1stoppedpaygo01'), 'delete', NO_FORCE))).toMatchObject({ code: 'InternalError', errorClass: 'retryable', httpStatus: 500 });
+    expect(await providerError(adapter.destroy(ref('i-bp1stoppedpaygo01'), 'delete', NO_FORCE))).toMatchObject({
+      code: 'InternalError',
+      errorClass: 'retryable',
+      httpStatus: 500,
+    });
   });
 
   it('a dropped response is ProviderUnreachableError, though the release was applied', async () => {
@@ -197,7 +233,11 @@ describe('errors without and with an answer', () => {
   });
 
   it('a timeout is ProviderUnreachableError', async () => {
-    const slow = createAlibabaAdapter({ endpoint: sims.endpoints.alibaba, credentials: { accessKeyId: 'sim-alibaba-ak', secretAccessKey: 'sim-alibaba-sk' }, timeoutMs: 150 });
+    const slow = createAlibabaAdapter({
+      endpoint: sims.endpoints.alibaba,
+      credentials: { accessKeyId: 'sim-alibaba-ak', secretAccessKey: 'sim-alibaba-sk' },
+      timeoutMs: 150,
+    });
     await admin.injectFault({ provider: 'alibaba', action: 'DeleteInstance', latencyMs: 600 });
     expect(await rejection(slow.destroy(ref('i-bp1stoppedpaygo01'), 'delete', NO_FORCE))).toBeInstanceOf(ProviderUnreachableError);
   });
@@ -218,7 +258,11 @@ describe('errors without and with an answer', () => {
 
   it('a wrong secret is a clear final error that leaks neither the secret nor the signature', async () => {
     const secret = 'wrong-secret-4b1d9c';
-    const wrong = createAlibabaAdapter({ endpoint: sims.endpoints.alibaba, credentials: { accessKeyId: 'sim-alibaba-ak', secretAccessKey: secret }, timeoutMs: 3000 });
+    const wrong = createAlibabaAdapter({
+      endpoint: sims.endpoints.alibaba,
+      credentials: { accessKeyId: 'sim-alibaba-ak', secretAccessKey: secret },
+      timeoutMs: 3000,
+    });
     const captured: string[] = [];
     const restore = captureOutput(captured);
     let err: unknown;
@@ -235,7 +279,11 @@ describe('errors without and with an answer', () => {
 
   it('an unknown access key is final', async () => {
     const unknown = createAlibabaAdapter({ endpoint: sims.endpoints.alibaba, credentials: { accessKeyId: 'nobody', secretAccessKey: 'x' } });
-    expect(await providerError(unknown.inspect(ref('i-bp1stoppedpaygo01')))).toMatchObject({ code: 'InvalidAccessKeyId.NotFound', errorClass: 'final', httpStatus: 404 });
+    expect(await providerError(unknown.inspect(ref('i-bp1stoppedpaygo01')))).toMatchObject({
+      code: 'InvalidAccessKeyId.NotFound',
+      errorClass: 'final',
+      httpStatus: 404,
+    });
   });
 });
 
@@ -245,8 +293,8 @@ function captureOutput(into: string[]): () => void {
   const err = process.stderr.write.bind(process.stderr);
   const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
   const saved = methods.map((m) => console[m].bind(console));
-  process.stdout.write = ((chunk: unknown) => (into.push(String(chunk)), true));
-  process.stderr.write = ((chunk: unknown) => (into.push(String(chunk)), true));
+  process.stdout.write = (chunk: unknown) => (into.push(String(chunk)), true);
+  process.stderr.write = (chunk: unknown) => (into.push(String(chunk)), true);
   for (const m of methods) console[m] = (...args: unknown[]) => void into.push(args.map(String).join(' '));
   return () => {
     process.stdout.write = out;
@@ -341,7 +389,9 @@ describe('destroy with an idempotency token (DeleteInstances + ClientToken)', ()
   it('keeps the Stopped-only rule and Force; without a token it is DeleteInstance as before', async () => {
     const err = await providerError(adapter.destroy(ref('i-bp1runningpaygo02'), 'delete', { ...NO_FORCE, idempotencyToken: 't-running' }));
     expect([err.code, err.errorClass]).toEqual(['IncorrectInstanceStatus', 'final']);
-    await expect(adapter.destroy(ref('i-bp1runningpaygo02'), 'delete', { ...FORCE, idempotencyToken: 't-running-force' })).resolves.toMatchObject({ alreadyDone: false });
+    await expect(adapter.destroy(ref('i-bp1runningpaygo02'), 'delete', { ...FORCE, idempotencyToken: 't-running-force' })).resolves.toMatchObject({
+      alreadyDone: false,
+    });
     expect(await adapter.destroy(ref('i-bp1nosuchthing'), 'delete', { ...NO_FORCE, idempotencyToken: 't-gone' })).toMatchObject({ alreadyDone: true });
     const before = (await admin.calls()).length;
     await adapter.destroy(ref('i-bp1stoppedpaygo01'), 'delete', NO_FORCE);

@@ -111,7 +111,11 @@ describe('inspect', () => {
   it('mixed disks: system vs data snapshots are told apart by their source disk role, disk charging modes kept', async () => {
     const s = await baidu.inspect(ref('i-mixd0005'));
     const roleOf = new Map(s.disks.map((d) => [d.id, d.role]));
-    const bySource = (role: string) => s.snapshots.filter((x) => roleOf.get(x.sourceDiskId) === role).map((x) => `${x.id}:${x.type}`).sort();
+    const bySource = (role: string) =>
+      s.snapshots
+        .filter((x) => roleOf.get(x.sourceDiskId) === role)
+        .map((x) => `${x.id}:${x.type}`)
+        .sort();
     expect(bySource('system')).toEqual(['s-sys0005a:auto', 's-sys0005m:manual']);
     expect(bySource('data')).toEqual(['s-cds005p1:manual', 's-cds005p2:auto', 's-cds005q1:manual']);
     expect(s.disks.find((d) => d.id === 'v-cds0005q')?.chargingMode).toBe('subscription');
@@ -179,7 +183,10 @@ describe('destroy', () => {
       requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(await providerError(baidu.destroy(ref('i-prot0006'), 'delete', PLAIN))).toMatchObject({ code: 'Instance.DeletionProtection', errorClass: 'final' });
-    expect(await providerError(baidu.destroy(ref('i-crea0004'), 'delete', PLAIN))).toMatchObject({ code: 'Instance.ReleaseWhileCreating', errorClass: 'retryable' });
+    expect(await providerError(baidu.destroy(ref('i-crea0004'), 'delete', PLAIN))).toMatchObject({
+      code: 'Instance.ReleaseWhileCreating',
+      errorClass: 'retryable',
+    });
   });
 });
 
@@ -194,16 +201,29 @@ describe('stop and cleanup calls', () => {
     expect(await baidu.deleteDisk(ref('i-post0001'), 'v-free0009')).toMatchObject({ alreadyDone: true });
     expect(await baidu.deleteSnapshot(ref('i-post0001'), 's-free0009')).toMatchObject({ alreadyDone: false });
     expect(await baidu.deleteSnapshot(ref('i-post0001'), 's-free0009')).toMatchObject({ alreadyDone: true });
-    expect(await providerError(baidu.deleteDisk(ref('i-post0001'), 'v-cds00001'))).toMatchObject({ code: 'Volume.DiskStatusCannotBeDeleted', errorClass: 'retryable' });
-    expect(await providerError(baidu.deleteDisk(ref('i-post0001'), 'v-sys00001'))).toMatchObject({ code: 'Volume.SystemDiskCannotBeDeleted', errorClass: 'final' });
-    expect(await providerError(baidu.deleteDisk(ref('i-post0001'), 'v-free0010'))).toMatchObject({ code: 'Volume.PrepayVolumeCannotBeDeleted', errorClass: 'final' });
+    expect(await providerError(baidu.deleteDisk(ref('i-post0001'), 'v-cds00001'))).toMatchObject({
+      code: 'Volume.DiskStatusCannotBeDeleted',
+      errorClass: 'retryable',
+    });
+    expect(await providerError(baidu.deleteDisk(ref('i-post0001'), 'v-sys00001'))).toMatchObject({
+      code: 'Volume.SystemDiskCannotBeDeleted',
+      errorClass: 'final',
+    });
+    expect(await providerError(baidu.deleteDisk(ref('i-post0001'), 'v-free0010'))).toMatchObject({
+      code: 'Volume.PrepayVolumeCannotBeDeleted',
+      errorClass: 'final',
+    });
   });
 });
 
 describe('errors and lost answers', () => {
   it('throttling and an injected 5xx are retryable', async () => {
     await admin.injectFault({ provider: 'baidu', action: 'ReleaseInstance', error: { code: 'InternalError' }, times: 1 });
-    expect(await providerError(baidu.destroy(ref('i-post0001'), 'delete', PLAIN))).toMatchObject({ code: 'InternalError', httpStatus: 500, errorClass: 'retryable' });
+    expect(await providerError(baidu.destroy(ref('i-post0001'), 'delete', PLAIN))).toMatchObject({
+      code: 'InternalError',
+      httpStatus: 500,
+      errorClass: 'retryable',
+    });
     await admin.setThrottle('baidu', { rps: 0.01, burst: 1 });
     await baidu.status(ref('i-post0001'));
     expect(await providerError(baidu.status(ref('i-post0001')))).toMatchObject({ code: 'TooManyRequests', httpStatus: 429, errorClass: 'retryable' });
@@ -219,7 +239,9 @@ describe('errors and lost answers', () => {
     const spies = [
       vi.spyOn(process.stdout, 'write').mockImplementation(capture),
       vi.spyOn(process.stderr, 'write').mockImplementation(capture),
-      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void printed.push(a.join(' ')))),
+      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+        vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void printed.push(a.join(' '))),
+      ),
     ];
     let err: unknown;
     try {
@@ -282,7 +304,11 @@ describe('errors and lost answers', () => {
 
   it.skipIf(!hasOpenssl)('verifies https certificates although the SDK turns verification off', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baidu-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'],
+      { stdio: 'ignore' },
+    );
     let reached = false;
     const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => {
       reached = true;
@@ -305,7 +331,12 @@ describe('recycle bin', () => {
   it('inspect recognises an instance in the bin, with what went into the bin with it', async () => {
     const s = await baidu.inspect(ref('i-recy0011'));
     expect(s).toMatchObject({ exists: true, status: 'recycled', rawStatus: 'Recycled', charging: { mode: 'pay-per-use' } });
-    expect(s.disks.map((d) => [d.id, d.role])).toEqual(expect.arrayContaining([['v-sys00011', 'system'], ['v-cds00011', 'data']]));
+    expect(s.disks.map((d) => [d.id, d.role])).toEqual(
+      expect.arrayContaining([
+        ['v-sys00011', 'system'],
+        ['v-cds00011', 'data'],
+      ]),
+    );
     expect(s.snapshots.map((x) => x.id).sort()).toEqual(['s-cds00011', 's-sys00011']);
     expect(await baidu.status(ref('i-recy0011'))).toEqual({ state: 'present', rawStatus: 'Recycled', detail: 'the instance is in the recycle bin' });
   });
@@ -324,7 +355,9 @@ describe('recycle bin', () => {
     await admin.clearCalls();
     const receipt = await baidu.destroy(r, 'delete', { ...PLAIN, fromRecycleBin: true });
     expect(receipt.alreadyDone).toBe(false);
-    expect((await admin.calls({ provider: 'baidu' })).map((c) => [c.method, c.path, c.action])).toEqual([['DELETE', '/v2/recycle/instance/i-recy0011', 'DeleteRecycledInstance']]);
+    expect((await admin.calls({ provider: 'baidu' })).map((c) => [c.method, c.path, c.action])).toEqual([
+      ['DELETE', '/v2/recycle/instance/i-recy0011', 'DeleteRecycledInstance'],
+    ]);
     const seen = await pollUntilGone(r);
     expect(seen[0]).toBe('deleting');
     const s = await state();

@@ -34,7 +34,6 @@ async function jobUntilDone(r: ResourceRef, jobId: string): Promise<VmDeleteJob[
   throw new Error('job never finished');
 }
 
-
 describe('dcc-host inspect', () => {
   it('empty host: subscription with expiry and order, no VMs', async () => {
     const s = await ctx.adapter.inspect(host(HOST.empty));
@@ -137,6 +136,9 @@ describe('dcc-host drain', () => {
     expect(await rejection(ctx.adapter.deleteVms!(host(HOST.payg), many))).toMatchObject({ code: 'InvalidParameter', errorClass: 'final' });
     expect(await rejection(ctx.adapter.deleteVms!(host(HOST.payg), []))).toMatchObject({ code: 'InvalidParameter' });
     expect(await ctx.admin.calls({ provider: 'huawei' })).toEqual([]);
-    expect(await rejection(ctx.adapter.vmDeleteJob!(host(HOST.payg), 'ffffffffffffffffffffffffffffffff'))).toMatchObject({ errorClass: 'not-found', httpStatus: 404 });
+    expect(await rejection(ctx.adapter.vmDeleteJob!(host(HOST.payg), 'ffffffffffffffffffffffffffffffff'))).toMatchObject({
+      errorClass: 'not-found',
+      httpStatus: 404,
+    });
   });
 });

@@ -33,7 +33,17 @@ const withFixture = (change: (h: HuaweiFixture) => void) => {
   change(huawei);
   ctx.sims.reset({ ...fixture, huawei });
 };
-const state = async () => (await ctx.admin.state<{ huawei: { volumes: { id: string }[]; snapshots: { id: string }[]; servers: { id: string }[]; billing: { resources: { resource_id: string; status: number }[] } } }>()).huawei;
+const state = async () =>
+  (
+    await ctx.admin.state<{
+      huawei: {
+        volumes: { id: string }[];
+        snapshots: { id: string }[];
+        servers: { id: string }[];
+        billing: { resources: { resource_id: string; status: number }[] };
+      };
+    }>()
+  ).huawei;
 const eventually = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 5000, interval: 50 });
 
 describe('item 1: a frozen account is known before the drain', () => {
@@ -50,7 +60,11 @@ describe('item 1: a frozen account is known before the drain', () => {
 
   it('every Billing Center kind reads it: node, rack, supernode; a frozen node is still released', async () => {
     withFixture((h) => (h.account = { frozen: true }));
-    for (const [kind, rid] of [['modelarts-node', id('d', 2)], ['modelarts-rack', id('a', 1)], ['modelarts-supernode', id('c', 2)]] as const) {
+    for (const [kind, rid] of [
+      ['modelarts-node', id('d', 2)],
+      ['modelarts-rack', id('a', 1)],
+      ['modelarts-supernode', id('c', 2)],
+    ] as const) {
       const { p } = await inspectAndPlan(kind, rid);
       expect(p.blockers.map((b) => b.code)).toContain('account-frozen');
     }
@@ -101,7 +115,10 @@ describe('item 2: one unsubscription takes one primary and its secondaries', () 
     const { s, p } = await inspectAndPlan('dcc-host', id('7', 8));
     expect(s.order).toMatchObject({ members: [id('7', 8), id('7', 9)], otherPrimaries: [id('7', 9)] });
     expect(p.blockers.map((b) => b.code)).toEqual(['order-member']);
-    expect(await rejection(ctx.adapter.destroy(ref('dcc-host', id('7', 8)), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.0100', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.destroy(ref('dcc-host', id('7', 8)), 'unsubscribe', NO_OPTIONS))).toMatchObject({
+      code: 'CBC.0100',
+      errorClass: 'final',
+    });
   });
 });
 
@@ -122,7 +139,10 @@ describe('item 3: a rack lists every member disk and snapshot', () => {
 
     await ctx.adapter.destroy(ref('modelarts-rack', id('a', 2)), 'unsubscribe', NO_OPTIONS);
     await eventually(async () => expect((await ctx.adapter.status(ref('modelarts-rack', id('a', 2)))).state).toBe('gone'));
-    const items = [...p.disks.map((d) => ({ type: 'disk' as const, id: d.disk.id })), ...p.snapshots.map((x) => ({ type: 'snapshot' as const, id: x.snapshot.id }))];
+    const items = [
+      ...p.disks.map((d) => ({ type: 'disk' as const, id: d.disk.id })),
+      ...p.snapshots.map((x) => ({ type: 'snapshot' as const, id: x.snapshot.id })),
+    ];
     const seen = Object.fromEntries((await ctx.adapter.observe(ref('modelarts-rack', id('a', 2)), items)).map((o) => [o.id, o.state]));
     // What the plan said: deleted disks gone, the kept disk and every snapshot present.
     for (const d of p.disks) expect(seen[d.disk.id]).toBe(d.fate === 'deleted' ? 'gone' : 'present');
@@ -135,7 +155,10 @@ describe('item 4: ModelArts preconditions in the plan', () => {
     const { p } = await inspectAndPlan('modelarts-supernode', id('c', 3));
     expect(p).toMatchObject({ action: 'delete', outcome: 'blocked' });
     expect(p.blockers.map((b) => b.code)).toEqual(['state-not-allowed']);
-    expect(await rejection(ctx.adapter.destroy(ref('modelarts-supernode', id('c', 3)), 'delete', NO_OPTIONS))).toMatchObject({ code: 'ModelArts.7003', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.destroy(ref('modelarts-supernode', id('c', 3)), 'delete', NO_OPTIONS))).toMatchObject({
+      code: 'ModelArts.7003',
+      errorClass: 'final',
+    });
   });
 
   it('supernode member servers released as nodes: blocked (pay-per-use d8, yearly/monthly d10); ModelArts refuses', async () => {
@@ -181,7 +204,13 @@ describe('item 7: the drained VMs disks are in the plan', () => {
       { type: 'snapshot', id: id('5', 7) },
       { type: 'resource', id: id('7', 6) },
     ]);
-    expect(seen.map((o) => [o.type, o.state])).toEqual([['vm', 'gone'], ['disk', 'gone'], ['disk', 'present'], ['snapshot', 'present'], ['resource', 'present']]);
+    expect(seen.map((o) => [o.type, o.state])).toEqual([
+      ['vm', 'gone'],
+      ['disk', 'gone'],
+      ['disk', 'present'],
+      ['snapshot', 'present'],
+      ['resource', 'present'],
+    ]);
     expect(seen[2]?.detail).toBe('available');
   });
 });
@@ -233,7 +262,10 @@ describe('item 9: observe', () => {
 
   it('a read that fails is unknown, never an exception; no project ID throws before any call', async () => {
     await ctx.admin.injectFault({ provider: 'huawei', action: 'ShowVolume', error: { code: 'Ecs.0000', httpStatus: 500 } });
-    const seen = await ctx.adapter.observe(ref('modelarts-node', id('d', 1)), [{ type: 'disk', id: id('f', 12) }, { type: 'snapshot', id: id('5', 1) }]);
+    const seen = await ctx.adapter.observe(ref('modelarts-node', id('d', 1)), [
+      { type: 'disk', id: id('f', 12) },
+      { type: 'snapshot', id: id('5', 1) },
+    ]);
     expect(seen.map((o) => o.state)).toEqual(['unknown', 'present']);
     expect(seen[0]?.detail).toContain('Ecs.0000');
     const { projectId: _p, ...noProject } = ref('modelarts-node', id('d', 1));

@@ -84,12 +84,16 @@ describe('huaweiCall: SDK outcomes into ProviderError / ProviderUnreachableError
   });
 
   it('turns a 200 carrying a BSS error code into a ProviderError', async () => {
-    const err = await huaweiCall('Test', CREDS, async () => ({ error_code: 'CBC.30000067', error_msg: 'already', httpStatusCode: 200 }), true).catch((e: unknown) => e);
+    const err = await huaweiCall('Test', CREDS, async () => ({ error_code: 'CBC.30000067', error_msg: 'already', httpStatusCode: 200 }), true).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'CBC.30000067', errorClass: 'not-found', httpStatus: 200 });
   });
 
-  it('passes a success through: CBC.0000 from BSS, a failed job\'s own error_code from ECS', async () => {
-    await expect(huaweiCall('Test', CREDS, async () => ({ error_code: 'CBC.0000', order_ids: ['o'] }), true)).resolves.toMatchObject({ body: { order_ids: ['o'] } });
+  it("passes a success through: CBC.0000 from BSS, a failed job's own error_code from ECS", async () => {
+    await expect(huaweiCall('Test', CREDS, async () => ({ error_code: 'CBC.0000', order_ids: ['o'] }), true)).resolves.toMatchObject({
+      body: { order_ids: ['o'] },
+    });
     await expect(huaweiCall('Test', CREDS, async () => ({ status: 'FAIL', error_code: 'Ecs.0000' }))).resolves.toMatchObject({ body: { status: 'FAIL' } });
   });
 

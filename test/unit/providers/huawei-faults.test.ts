@@ -41,12 +41,24 @@ describe('classified provider errors', () => {
 
   it('5xx from ModelArts, BSS and ECS is retryable', async () => {
     await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteDevServer', error: { code: 'ModelArts.0001' }, times: 1 });
-    expect(await failure(ctx.adapter.destroy(node(NODE), 'delete', NO_OPTIONS))).toMatchObject({ code: 'ModelArts.0001', httpStatus: 500, errorClass: 'retryable' });
+    expect(await failure(ctx.adapter.destroy(node(NODE), 'delete', NO_OPTIONS))).toMatchObject({
+      code: 'ModelArts.0001',
+      httpStatus: 500,
+      errorClass: 'retryable',
+    });
     await ctx.admin.injectFault({ provider: 'huawei', action: 'UnsubscribeResources', error: { code: 'CBC.0999' }, times: 1 });
-    expect(await failure(ctx.adapter.destroy(node(PREPAID), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.0999', httpStatus: 500, errorClass: 'retryable' });
+    expect(await failure(ctx.adapter.destroy(node(PREPAID), 'unsubscribe', NO_OPTIONS))).toMatchObject({
+      code: 'CBC.0999',
+      httpStatus: 500,
+      errorClass: 'retryable',
+    });
     await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteServers', error: { code: 'Ecs.0000', httpStatus: 503 }, times: 1 });
     const host: ResourceRef = { ...node('70000002-0000-4000-8000-000000000002'), kind: 'dcc-host' };
-    expect(await failure(ctx.adapter.deleteVms!(host, ['90000001-0000-4000-8000-000000000001']))).toMatchObject({ code: 'Ecs.0000', httpStatus: 503, errorClass: 'retryable' });
+    expect(await failure(ctx.adapter.deleteVms!(host, ['90000001-0000-4000-8000-000000000001']))).toMatchObject({
+      code: 'Ecs.0000',
+      httpStatus: 503,
+      errorClass: 'retryable',
+    });
     // A refused call did nothing: the node is still there.
     expect(await ctx.adapter.status(node(NODE))).toMatchObject({ state: 'present' });
   });
@@ -104,7 +116,10 @@ describe('credentials', () => {
       expect(err).toBeInstanceOf(ProviderError);
       expect(err).toMatchObject({ code: 'APIGW.0301', httpStatus: 401, errorClass: 'final' });
     }
-    const everything = [...printed, ...errors.flatMap((e) => [JSON.stringify(e), String(e), (e as Error).stack ?? '', JSON.stringify(Object.entries(e as object))])].join('\n');
+    const everything = [
+      ...printed,
+      ...errors.flatMap((e) => [JSON.stringify(e), String(e), (e as Error).stack ?? '', JSON.stringify(Object.entries(e as object))]),
+    ].join('\n');
     expect(everything).not.toContain(WRONG_SECRET);
     expect(everything).not.toContain(KEY.accessKeyId);
     expect(everything).not.toContain('Signature=');

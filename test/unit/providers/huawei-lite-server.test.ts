@@ -38,11 +38,18 @@ async function pollUntil(read: () => Promise<ResourceStatus>, until: (s: Resourc
   throw new Error(`never reached: ${JSON.stringify(seen.at(-1))}`);
 }
 
-
 describe('inspect', () => {
   it('pay-per-use ECS node: creation disks, a later disk, its snapshots, no BSS order', async () => {
     const s = await ctx.adapter.inspect(node(NODE.payg));
-    expect(s).toMatchObject({ exists: true, status: 'running', rawStatus: 'RUNNING', serverType: 'ECS', charging: { mode: 'pay-per-use', expired: false }, locks: [], deletionProtection: false });
+    expect(s).toMatchObject({
+      exists: true,
+      status: 'running',
+      rawStatus: 'RUNNING',
+      serverType: 'ECS',
+      charging: { mode: 'pay-per-use', expired: false },
+      locks: [],
+      deletionProtection: false,
+    });
     expect(s.order).toBeUndefined();
     expect(s.frozen).toBeUndefined();
     expect(s.disks).toEqual([
@@ -61,7 +68,11 @@ describe('inspect', () => {
     const s = await ctx.adapter.inspect(node(NODE.prepaid));
     expect(s.charging).toEqual({ mode: 'subscription', expiresAt: '2026-12-31T16:00:00.000Z', expired: false });
     expect(s.order).toEqual({ orderId: 'CS2501010000NODE1', billingResourceId: NODE.prepaid, members: [NODE.prepaid] });
-    expect(s.disks.map((d) => [d.role, d.origin])).toEqual([['system', 'with-resource'], ['data', 'with-resource'], ['data', 'attached-later']]);
+    expect(s.disks.map((d) => [d.role, d.origin])).toEqual([
+      ['system', 'with-resource'],
+      ['data', 'with-resource'],
+      ['data', 'attached-later'],
+    ]);
   });
 
   it('yearly/monthly BMS node: the attached-later disk comes from the BMS API', async () => {
@@ -90,7 +101,8 @@ describe('inspect', () => {
   });
 
   it('pending-payment and busy nodes still read as plain subscriptions', async () => {
-    for (const id of [NODE.pendingPayment, NODE.busy]) expect(await ctx.adapter.inspect(node(id))).toMatchObject({ exists: true, charging: { mode: 'subscription' } });
+    for (const id of [NODE.pendingPayment, NODE.busy])
+      expect(await ctx.adapter.inspect(node(id))).toMatchObject({ exists: true, charging: { mode: 'subscription' } });
   });
 
   it('supernodes: pay-per-use (no order) and yearly/monthly (order with its server)', async () => {
@@ -99,13 +111,22 @@ describe('inspect', () => {
     expect(payg.disks.filter((d) => d.role === 'system')).toHaveLength(2);
     expect(payg.disks.filter((d) => d.origin === 'attached-later').map((d) => d.id)).toEqual(['f0000083-0000-4000-8000-000000000083']);
     const prepaid = await ctx.adapter.inspect(ref('modelarts-supernode', SUPERNODE.prepaid));
-    expect(prepaid).toMatchObject({ charging: { mode: 'subscription', expired: false }, order: { orderId: 'CS2501010000HPS01', billingResourceId: SUPERNODE.prepaid } });
+    expect(prepaid).toMatchObject({
+      charging: { mode: 'subscription', expired: false },
+      order: { orderId: 'CS2501010000HPS01', billingResourceId: SUPERNODE.prepaid },
+    });
     expect(prepaid.order?.members).toEqual([SUPERNODE.prepaid, 'd0000010-0000-4000-8000-000000000010']);
   });
 
   it('rack: the Billing Center order, then every member node with its disks', async () => {
     const s = await ctx.adapter.inspect(ref('modelarts-rack', RACK));
-    expect(s).toMatchObject({ exists: true, status: 'running', rawStatus: 'BSS_STATUS_2', name: 'lite-rack-1', charging: { mode: 'subscription', expiresAt: '2026-12-31T16:00:00.000Z' } });
+    expect(s).toMatchObject({
+      exists: true,
+      status: 'running',
+      rawStatus: 'BSS_STATUS_2',
+      name: 'lite-rack-1',
+      charging: { mode: 'subscription', expiresAt: '2026-12-31T16:00:00.000Z' },
+    });
     expect([...(s.order?.members ?? [])].sort()).toEqual([RACK, NODE.rackChild, NODE.rackChild2].sort());
     expect(s.disks.map((d) => [d.id.slice(0, 8), d.role, d.origin, d.attachedTo])).toEqual([
       ['f0000061', 'system', 'with-resource', NODE.rackChild],
@@ -137,7 +158,12 @@ describe('inspect', () => {
   it('refuses a ref without projectId before any call', async () => {
     await ctx.admin.clearCalls();
     const { projectId: _omit, ...noProject } = node(NODE.payg);
-    for (const p of [ctx.adapter.inspect(noProject), ctx.adapter.destroy(noProject, 'delete', NO_OPTIONS), ctx.adapter.status(noProject), ctx.adapter.deleteDisk(noProject, 'x')]) {
+    for (const p of [
+      ctx.adapter.inspect(noProject),
+      ctx.adapter.destroy(noProject, 'delete', NO_OPTIONS),
+      ctx.adapter.status(noProject),
+      ctx.adapter.deleteDisk(noProject, 'x'),
+    ]) {
       expect(await rejection(p)).toMatchObject({ code: 'InvalidParameter', errorClass: 'final' });
     }
     expect(await ctx.admin.calls({ provider: 'huawei' })).toEqual([]);
@@ -150,7 +176,10 @@ describe('delete (ModelArts)', () => {
     expect(receipt).toMatchObject({ alreadyDone: false, requestId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(await ctx.adapter.status(node(NODE.payg))).toMatchObject({ state: 'deleting', rawStatus: 'DELETING' });
     expect((await ctx.adapter.destroy(node(NODE.payg), 'delete', NO_OPTIONS)).alreadyDone).toBe(true);
-    const seen = await pollUntil(() => ctx.adapter.status(node(NODE.payg)), (s) => s.state === 'gone');
+    const seen = await pollUntil(
+      () => ctx.adapter.status(node(NODE.payg)),
+      (s) => s.state === 'gone',
+    );
     expect(seen.at(-1)?.state).toBe('gone');
     expect((await ctx.adapter.destroy(node(NODE.payg), 'delete', NO_OPTIONS)).alreadyDone).toBe(true);
     // Retained disks are cleaned up explicitly.
@@ -176,20 +205,33 @@ describe('delete (ModelArts)', () => {
 
   it('a delete that ends DELETE_FAILED is reported failed with detail', async () => {
     await ctx.adapter.destroy(node(NODE.deleteFails), 'delete', NO_OPTIONS);
-    const seen = await pollUntil(() => ctx.adapter.status(node(NODE.deleteFails)), (s) => s.state !== 'deleting');
+    const seen = await pollUntil(
+      () => ctx.adapter.status(node(NODE.deleteFails)),
+      (s) => s.state !== 'deleting',
+    );
     expect(seen.at(-1)).toMatchObject({ state: 'failed', rawStatus: 'DELETE_FAILED', detail: expect.stringContaining('DELETE_FAILED') });
   });
 
   it('supernodes: pay-per-use deleted to gone; yearly/monthly refused', async () => {
     const sn = ref('modelarts-supernode', SUPERNODE.payg);
     expect(await ctx.adapter.destroy(sn, 'delete', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
-    expect((await pollUntil(() => ctx.adapter.status(sn), (s) => s.state === 'gone')).map((s) => s.state)).toContain('gone');
+    expect(
+      (
+        await pollUntil(
+          () => ctx.adapter.status(sn),
+          (s) => s.state === 'gone',
+        )
+      ).map((s) => s.state),
+    ).toContain('gone');
     expect(await rejection(ctx.adapter.destroy(ref('modelarts-supernode', SUPERNODE.prepaid), 'delete', NO_OPTIONS))).toMatchObject({ errorClass: 'final' });
   });
 
   it('a rack cannot be deleted: UnsupportedAction without a call', async () => {
     await ctx.admin.clearCalls();
-    expect(await rejection(ctx.adapter.destroy(ref('modelarts-rack', RACK), 'delete', NO_OPTIONS))).toMatchObject({ code: 'UnsupportedAction', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.destroy(ref('modelarts-rack', RACK), 'delete', NO_OPTIONS))).toMatchObject({
+      code: 'UnsupportedAction',
+      errorClass: 'final',
+    });
     expect(await rejection(ctx.adapter.stop(node(NODE.payg)))).toMatchObject({ code: 'UnsupportedAction' });
     expect(await ctx.admin.calls({ provider: 'huawei' })).toEqual([]);
   });
@@ -201,7 +243,10 @@ describe('unsubscribe and release (Billing Center)', () => {
     expect(receipt).toMatchObject({ alreadyDone: false, requestId: expect.any(String), references: [expect.stringMatching(/^CS/)] });
     const calls = await ctx.admin.calls({ provider: 'huawei', action: 'UnsubscribeResources' });
     expect(calls).toHaveLength(1);
-    const seen = await pollUntil(() => ctx.adapter.status(node(NODE.prepaid)), (s) => s.state === 'gone');
+    const seen = await pollUntil(
+      () => ctx.adapter.status(node(NODE.prepaid)),
+      (s) => s.state === 'gone',
+    );
     expect(seen[0]?.state).toBe('deleting');
     expect(await ctx.adapter.destroy(node(NODE.prepaid), 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: true });
     expect(await ctx.adapter.inspect(node(NODE.prepaid))).toMatchObject({ exists: false, status: 'deleted' });
@@ -210,7 +255,10 @@ describe('unsubscribe and release (Billing Center)', () => {
   it('a rack: the whole order, status deleting while its nodes go, then gone', async () => {
     const rack = ref('modelarts-rack', RACK);
     expect(await ctx.adapter.destroy(rack, 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
-    const seen = await pollUntil(() => ctx.adapter.status(rack), (s) => s.state === 'gone');
+    const seen = await pollUntil(
+      () => ctx.adapter.status(rack),
+      (s) => s.state === 'gone',
+    );
     expect(seen[0]?.state).toBe('deleting');
     expect(await ctx.adapter.status(node(NODE.rackChild))).toMatchObject({ state: 'gone' });
     expect(await ctx.adapter.inspect(rack)).toMatchObject({ exists: false });
@@ -219,13 +267,19 @@ describe('unsubscribe and release (Billing Center)', () => {
   it('a yearly/monthly supernode unsubscribes to gone', async () => {
     const sn = ref('modelarts-supernode', SUPERNODE.prepaid);
     expect(await ctx.adapter.destroy(sn, 'unsubscribe', NO_OPTIONS)).toMatchObject({ alreadyDone: false });
-    await pollUntil(() => ctx.adapter.status(sn), (s) => s.state === 'gone');
+    await pollUntil(
+      () => ctx.adapter.status(sn),
+      (s) => s.state === 'gone',
+    );
   });
 
   it('refusals: rack child alone, frozen, pending payment, busy, release of a live resource', async () => {
     expect(await rejection(ctx.adapter.destroy(node(NODE.rackChild), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.0100', errorClass: 'final' });
     expect(await rejection(ctx.adapter.destroy(node(NODE.frozen), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003656', errorClass: 'final' });
-    expect(await rejection(ctx.adapter.destroy(node(NODE.pendingPayment), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003100', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.destroy(node(NODE.pendingPayment), 'unsubscribe', NO_OPTIONS))).toMatchObject({
+      code: 'CBC.99003100',
+      errorClass: 'final',
+    });
     expect(await rejection(ctx.adapter.destroy(node(NODE.busy), 'unsubscribe', NO_OPTIONS))).toMatchObject({ code: 'CBC.99003651', errorClass: 'retryable' });
     expect(await rejection(ctx.adapter.destroy(node(NODE.prepaid), 'release', NO_OPTIONS))).toMatchObject({ code: 'CBC.0100', errorClass: 'final' });
   });
@@ -233,7 +287,10 @@ describe('unsubscribe and release (Billing Center)', () => {
   it('a frozen node is released', async () => {
     const receipt = await ctx.adapter.destroy(node(NODE.frozen), 'release', NO_OPTIONS);
     expect(receipt.references).toHaveLength(1);
-    await pollUntil(() => ctx.adapter.status(node(NODE.frozen)), (s) => s.state === 'gone');
+    await pollUntil(
+      () => ctx.adapter.status(node(NODE.frozen)),
+      (s) => s.state === 'gone',
+    );
     expect(await ctx.adapter.destroy(node(NODE.frozen), 'release', NO_OPTIONS)).toMatchObject({ alreadyDone: true });
   });
 

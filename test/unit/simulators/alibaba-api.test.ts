@@ -13,10 +13,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const instances = (req: Partial<$Ecs.DescribeInstancesRequest> = {}) =>
   ctx.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: REGION, ...req })).then((r) => r.body!);
-const disks = (req: Partial<$Ecs.DescribeDisksRequest> = {}) => ctx.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: REGION, ...req })).then((r) => r.body!);
+const disks = (req: Partial<$Ecs.DescribeDisksRequest> = {}) =>
+  ctx.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: REGION, ...req })).then((r) => r.body!);
 const snapshots = (req: Partial<$Ecs.DescribeSnapshotsRequest> = {}) =>
   ctx.ecs.describeSnapshots(new $Ecs.DescribeSnapshotsRequest({ regionId: REGION, ...req })).then((r) => r.body!);
-
 
 describe('DescribeInstances', () => {
   it('answers the real shape', async () => {
@@ -123,7 +123,9 @@ describe('ModifyInstanceAttribute', () => {
   it('sets DeletionProtection, and is refused on a security-locked instance', async () => {
     await ctx.ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1stoppedpaygo01', deletionProtection: true }));
     expect((await instances({ instanceIds: '["i-bp1stoppedpaygo01"]' })).instances!.instance![0].deletionProtection).toBe(true);
-    const err = await failure(ctx.ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1seclocked06', deletionProtection: true })));
+    const err = await failure(
+      ctx.ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: 'i-bp1seclocked06', deletionProtection: true })),
+    );
     expect([err.code, err.statusCode]).toEqual(['InstanceLockedForSecurity', 403]);
   });
 });
@@ -133,14 +135,24 @@ describe('DescribeDisks / ModifyDiskAttribute / DeleteDisk', () => {
     const body = await disks({ instanceId: 'i-bp1stoppedpaygo01' });
     expect(body.totalCount).toBe(3);
     const sys = body.disks!.disk!.find((d) => d.type === 'system')!;
-    expect(sys).toMatchObject({ diskId: 'd-bp1stopped01sys', status: 'In_use', instanceId: 'i-bp1stoppedpaygo01', deleteWithInstance: true, deleteAutoSnapshot: true, diskChargeType: 'PostPaid', device: '/dev/xvda' });
+    expect(sys).toMatchObject({
+      diskId: 'd-bp1stopped01sys',
+      status: 'In_use',
+      instanceId: 'i-bp1stoppedpaygo01',
+      deleteWithInstance: true,
+      deleteAutoSnapshot: true,
+      diskChargeType: 'PostPaid',
+      device: '/dev/xvda',
+    });
     expect(sys.attachments!.attachment![0].instanceId).toBe('i-bp1stoppedpaygo01');
     expect((await disks({ instanceId: 'i-bp1stoppedpaygo01', diskType: 'data' })).totalCount).toBe(2);
     expect((await disks({ diskIds: '["d-bp1orphan01"]' })).disks!.disk![0]).toMatchObject({ status: 'Available', instanceId: '' });
   });
 
   it('changes DeleteWithInstance / DeleteAutoSnapshot on several disks at once (DiskIds.N)', async () => {
-    await ctx.ecs.modifyDiskAttribute(new $Ecs.ModifyDiskAttributeRequest({ diskIds: ['d-bp1stopped01sys', 'd-bp1stopped01dat1'], deleteWithInstance: false, deleteAutoSnapshot: false }));
+    await ctx.ecs.modifyDiskAttribute(
+      new $Ecs.ModifyDiskAttributeRequest({ diskIds: ['d-bp1stopped01sys', 'd-bp1stopped01dat1'], deleteWithInstance: false, deleteAutoSnapshot: false }),
+    );
     const body = await disks({ diskIds: '["d-bp1stopped01sys","d-bp1stopped01dat1"]' });
     expect(body.disks!.disk!.map((d) => [d.deleteWithInstance, d.deleteAutoSnapshot])).toEqual([
       [false, false],
@@ -216,7 +228,14 @@ describe('DescribeSnapshots / DeleteSnapshot', () => {
     expect(all.totalCount).toBe(5);
     expect((await snapshots({ instanceId: 'i-bp1stoppedpaygo01', snapshotType: 'auto' })).totalCount).toBe(3);
     const user = await snapshots({ diskId: 'd-bp1stopped01dat1', snapshotType: 'user' });
-    expect(user.snapshots!.snapshot![0]).toMatchObject({ snapshotId: 's-bp1stopped01dat1user', snapshotType: 'user', sourceDiskId: 'd-bp1stopped01dat1', sourceDiskType: 'data', status: 'accomplished', usage: 'disk' });
+    expect(user.snapshots!.snapshot![0]).toMatchObject({
+      snapshotId: 's-bp1stopped01dat1user',
+      snapshotType: 'user',
+      sourceDiskId: 'd-bp1stopped01dat1',
+      sourceDiskType: 'data',
+      status: 'accomplished',
+      usage: 'disk',
+    });
     expect((await snapshots({ snapshotIds: '["s-bp1imagesource01"]' })).snapshots!.snapshot![0].usage).toBe('image');
     expect((await failure(snapshots({ snapshotType: 'manual' }))).code).toBe('InvalidParameter');
   });

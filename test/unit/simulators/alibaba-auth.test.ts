@@ -63,7 +63,9 @@ function acs3Request(o: Acs3Options = {}): { url: string; init: RequestInit } {
   const signed = Object.keys(headers).sort();
   const canonical = ['POST', '/', sortedQuery(params), signed.map((h) => `${h}:${headers[h]}\n`).join(''), signed.join(';'), payloadHash].join('\n');
   const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonical).digest('hex')}`;
-  const signature = createHmac('sha256', o.sk ?? SK).update(stringToSign).digest('hex');
+  const signature = createHmac('sha256', o.sk ?? SK)
+    .update(stringToSign)
+    .digest('hex');
   const { host: _host, ...sent } = headers;
   if (o.unsignedHeader) sent[o.unsignedHeader[0]] = o.unsignedHeader[1];
   return {
@@ -105,7 +107,9 @@ function sha1Request(o: Sha1Options = {}): { url: string; init: RequestInit } {
     ...(o.params ?? { RegionId: 'cn-hangzhou' }),
   };
   const stringToSign = `${method}&${enc('/')}&${enc(sortedQuery(params))}`;
-  const Signature = createHmac('sha1', `${o.sk ?? SK}&`).update(stringToSign).digest('base64');
+  const Signature = createHmac('sha1', `${o.sk ?? SK}&`)
+    .update(stringToSign)
+    .digest('base64');
   const sent = sortedQuery({ ...params, ...o.tamper, Signature });
   if (o.form) {
     return { url: `${ctx.sims.endpoints.alibaba}/`, init: { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: sent } };
@@ -124,8 +128,8 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; statusCode:
   throw new Error('expected the call to fail');
 }
 
-const sdk = (accessKeyId = AK, accessKeySecret = SK) => createEcsClient({ endpoint: ctx.sims.endpoints.alibaba, region: 'cn-hangzhou', accessKeyId, accessKeySecret, timeoutMs: 5000 });
-
+const sdk = (accessKeyId = AK, accessKeySecret = SK) =>
+  createEcsClient({ endpoint: ctx.sims.endpoints.alibaba, region: 'cn-hangzhou', accessKeyId, accessKeySecret, timeoutMs: 5000 });
 
 describe('ACS3-HMAC-SHA256', () => {
   it('accepts the SDK and a hand-signed request', async () => {
@@ -151,7 +155,12 @@ describe('ACS3-HMAC-SHA256', () => {
   });
 
   it('rejects a query changed after signing', async () => {
-    const res = await send(acs3Request({ params: { RegionId: 'cn-hangzhou', InstanceIds: '["i-bp1runningpaygo02"]' }, sendParams: { RegionId: 'cn-hangzhou', InstanceIds: '["i-bp1stoppedpaygo01"]' } }));
+    const res = await send(
+      acs3Request({
+        params: { RegionId: 'cn-hangzhou', InstanceIds: '["i-bp1runningpaygo02"]' },
+        sendParams: { RegionId: 'cn-hangzhou', InstanceIds: '["i-bp1stoppedpaygo01"]' },
+      }),
+    );
     expect([res.body.Code, res.status]).toEqual(['IncompleteSignature', 400]);
   });
 
@@ -198,7 +207,14 @@ describe('RPC HMAC-SHA1 (Signature parameter)', () => {
 
   it('accepts the SDK in its HMAC-SHA1 mode', async () => {
     const v1 = new Ecs(
-      new Config({ accessKeyId: AK, accessKeySecret: SK, endpoint: new URL(ctx.sims.endpoints.alibaba).host, protocol: 'http', regionId: 'cn-hangzhou', signatureAlgorithm: 'v2' }),
+      new Config({
+        accessKeyId: AK,
+        accessKeySecret: SK,
+        endpoint: new URL(ctx.sims.endpoints.alibaba).host,
+        protocol: 'http',
+        regionId: 'cn-hangzhou',
+        signatureAlgorithm: 'v2',
+      }),
     );
     const res = await v1.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: 'cn-hangzhou', instanceId: 'i-bp1stoppedpaygo01' }));
     expect(res.body?.totalCount).toBe(3);
@@ -216,7 +232,9 @@ describe('RPC HMAC-SHA1 (Signature parameter)', () => {
   });
 
   it('rejects a parameter changed after signing', async () => {
-    const res = await send(sha1Request({ action: 'DeleteInstance', params: { InstanceId: 'i-bp1runningpaygo02' }, tamper: { InstanceId: 'i-bp1stoppedpaygo01' } }));
+    const res = await send(
+      sha1Request({ action: 'DeleteInstance', params: { InstanceId: 'i-bp1runningpaygo02' }, tamper: { InstanceId: 'i-bp1stoppedpaygo01' } }),
+    );
     expect([res.body.Code, res.status]).toEqual(['SignatureDoesNotMatch', 400]);
   });
 
@@ -238,7 +256,9 @@ describe('RPC HMAC-SHA1 (Signature parameter)', () => {
   it('rejects an unknown key, and an unsigned request', async () => {
     const unknown = await send(sha1Request({ ak: 'no-such-key' }));
     expect([unknown.body.Code, unknown.status]).toEqual(['InvalidAccessKeyId.NotFound', 404]);
-    const unsigned = await answer(await fetch(`${ctx.sims.endpoints.alibaba}/?Action=DescribeInstances&Version=2014-05-26&RegionId=cn-hangzhou`, { method: 'POST' }));
+    const unsigned = await answer(
+      await fetch(`${ctx.sims.endpoints.alibaba}/?Action=DescribeInstances&Version=2014-05-26&RegionId=cn-hangzhou`, { method: 'POST' }),
+    );
     expect([unsigned.body.Code, unsigned.status]).toEqual(['MissingAccessKeyId', 400]);
   });
 });

@@ -27,7 +27,6 @@ async function state() {
   return (await ctx.admin.state<AdminState>()).alibaba;
 }
 
-
 describe('DeleteInstance preconditions', () => {
   it.each([
     ['a Pending instance', 'i-bp1pending07', {}, 'IncorrectInstanceStatus.Initializing', 403],
@@ -188,7 +187,9 @@ async function fetchSigned(extra: Record<string, string>): Promise<Response> {
     .sort()
     .map((k) => `${enc(k)}=${enc(params[k])}`)
     .join('&');
-  const signature = createHmac('sha1', 'sim-alibaba-sk&').update(`POST&%2F&${enc(canonical)}`).digest('base64');
+  const signature = createHmac('sha1', 'sim-alibaba-sk&')
+    .update(`POST&%2F&${enc(canonical)}`)
+    .digest('base64');
   return fetch(`${ctx.sims.endpoints.alibaba}/?${canonical}&Signature=${enc(signature)}`, { method: 'POST' });
 }
 

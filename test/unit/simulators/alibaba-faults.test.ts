@@ -19,8 +19,8 @@ async function failure(p: Promise<unknown>): Promise<{ code?: string; statusCode
 }
 
 const describeAll = () => ctx.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou' }));
-const instanceState = (id: string) => (ctx.sims.sims.alibaba.snapshot() as { instances: { id: string; status: string; releasing: boolean }[] }).instances.find((i) => i.id === id);
-
+const instanceState = (id: string) =>
+  (ctx.sims.sims.alibaba.snapshot() as { instances: { id: string; status: string; releasing: boolean }[] }).instances.find((i) => i.id === id);
 
 describe('throttling', () => {
   it('answers Throttling (HTTP 400) over the rate, which the SDK raises as a ThrottlingError', async () => {

@@ -19,7 +19,13 @@ export function useAlibabaSim(): AlibabaSim {
     Object.assign(s, {
       sims,
       admin: new SimAdminClient(sims.endpoints.admin),
-      ecs: createEcsClient({ endpoint: sims.endpoints.alibaba, region: 'cn-hangzhou', accessKeyId: 'sim-alibaba-ak', accessKeySecret: 'sim-alibaba-sk', timeoutMs: 5000 }),
+      ecs: createEcsClient({
+        endpoint: sims.endpoints.alibaba,
+        region: 'cn-hangzhou',
+        accessKeyId: 'sim-alibaba-ak',
+        accessKeySecret: 'sim-alibaba-sk',
+        timeoutMs: 5000,
+      }),
     });
   });
   afterAll(() => s.sims.close());

@@ -4,8 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type RunningSimulators } from '../../../simulators/runtime';
 
 /** bce-auth-v1 as the SDK computes it (its own Auth class), sent with fetch so a test can tamper with the request. */
-const Auth = createRequire(__filename)('@baiducloud/sdk').Auth as new (ak: string, sk: string) => {
-  generateAuthorization(method: string, path: string, params: Record<string, string>, headers: Record<string, string>, timestampS?: number, expirationS?: number): string;
+const Auth = createRequire(__filename)('@baiducloud/sdk').Auth as new (
+  ak: string,
+  sk: string,
+) => {
+  generateAuthorization(
+    method: string,
+    path: string,
+    params: Record<string, string>,
+    headers: Record<string, string>,
+    timestampS?: number,
+    expirationS?: number,
+  ): string;
 };
 
 const AK = 'sim-baidu-ak-0001';
@@ -64,7 +74,12 @@ describe('bce-auth-v1 verification', () => {
     const at = Date.now();
     const ts = isoSeconds(at);
     const signingKey = createHmac('sha256', SK).update(`bce-auth-v1/${AK}/${ts}/1800`).digest('hex');
-    const canonical = ['GET', '/v2/instance/i-post0001', '', [`host:${encodeURIComponent(host)}`, `x-bce-date:${encodeURIComponent(ts)}`].sort().join('\n')].join('\n');
+    const canonical = [
+      'GET',
+      '/v2/instance/i-post0001',
+      '',
+      [`host:${encodeURIComponent(host)}`, `x-bce-date:${encodeURIComponent(ts)}`].sort().join('\n'),
+    ].join('\n');
     const signature = createHmac('sha256', signingKey).update(canonical).digest('hex');
     const res = await fetch(`${sims.endpoints.baidu}/v2/instance/i-post0001`, {
       headers: { 'x-bce-date': ts, authorization: `bce-auth-v1/${AK}/${ts}/1800//${signature}` },

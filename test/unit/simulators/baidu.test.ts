@@ -10,7 +10,11 @@ type Json = any;
 // The official SDK, exactly as other clients would point it at the simulator.
 const sdk = createRequire(__filename)('@baiducloud/sdk') as {
   BccClient: new (c: { endpoint: string; credentials: { ak: string; sk: string } }) => {
-    sendRequest(method: string, path: string, args?: { body?: string; headers?: Record<string, string>; params?: Record<string, string> }): PromiseLike<{ http_headers: Record<string, string>; body: Json }>;
+    sendRequest(
+      method: string,
+      path: string,
+      args?: { body?: string; headers?: Record<string, string>; params?: Record<string, string> },
+    ): PromiseLike<{ http_headers: Record<string, string>; body: Json }>;
   };
 };
 
@@ -33,7 +37,9 @@ async function call(method: string, path: string, args: { body?: unknown; params
   try {
     const r = await bcc.sendRequest(method, path, {
       params: args.params,
-      ...(args.body === undefined ? {} : { body: typeof args.body === 'string' ? args.body : JSON.stringify(args.body), headers: { 'Content-Type': 'application/json' } }),
+      ...(args.body === undefined
+        ? {}
+        : { body: typeof args.body === 'string' ? args.body : JSON.stringify(args.body), headers: { 'Content-Type': 'application/json' } }),
     });
     return { ok: true, body: r.body, headers: r.http_headers };
   } catch (err) {
@@ -216,7 +222,9 @@ describe('POST /v2/instance/{id} (release with related resources)', () => {
 
 describe('POST /v2/instance/delete (early release of a prepaid instance)', () => {
   it('releases an unexpired prepaid instance and reports what went with it', async () => {
-    const r = await call('POST', '/v2/instance/delete', { body: { instanceId: 'i-prep0002', relatedReleaseFlag: true, deleteCdsSnapshotFlag: false, deleteRelatedEnisFlag: false } });
+    const r = await call('POST', '/v2/instance/delete', {
+      body: { instanceId: 'i-prep0002', relatedReleaseFlag: true, deleteCdsSnapshotFlag: false, deleteRelatedEnisFlag: false },
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.body).toEqual({

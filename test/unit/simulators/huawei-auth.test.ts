@@ -39,18 +39,35 @@ describe('Huawei signature verification (SDK-HMAC-SHA256)', () => {
   it('accepts requests signed by the official SDK, project-scoped and global', async () => {
     const ds = await send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE });
     expect(ds).toMatchObject({ id: NODE, status: 'RUNNING', charging_mode: 'POST_PAID' });
-    const q = await send(globalClient(ctx.sims.endpoints.huawei, CRED, DOMAIN), 'POST', '/v2/orders/suscriptions/resources/query', {}, { resource_ids: [RACK] });
+    const q = await send(
+      globalClient(ctx.sims.endpoints.huawei, CRED, DOMAIN),
+      'POST',
+      '/v2/orders/suscriptions/resources/query',
+      {},
+      { resource_ids: [RACK] },
+    );
     expect(q.total_count).toBe(3);
   });
 
   it('rejects a wrong secret key with APIGW.0301 401 and a request ID', async () => {
-    const r = await attempt(send(projectClient(ctx.sims.endpoints.huawei, { ...CRED, secretAccessKey: 'not-the-secret' }, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
-    expect(r).toMatchObject({ ok: false, error: { httpStatusCode: 401, errorCode: 'APIGW.0301', errorMsg: expect.stringContaining('verify aksk signature fail') } });
+    const r = await attempt(
+      send(projectClient(ctx.sims.endpoints.huawei, { ...CRED, secretAccessKey: 'not-the-secret' }, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', {
+        id: NODE,
+      }),
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 401, errorCode: 'APIGW.0301', errorMsg: expect.stringContaining('verify aksk signature fail') },
+    });
     expect(r.ok ? '' : r.error.requestId).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('rejects an unknown access key', async () => {
-    const r = await attempt(send(projectClient(ctx.sims.endpoints.huawei, { ...CRED, accessKeyId: 'UNKNOWNAK00000000000' }, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
+    const r = await attempt(
+      send(projectClient(ctx.sims.endpoints.huawei, { ...CRED, accessKeyId: 'UNKNOWNAK00000000000' }, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', {
+        id: NODE,
+      }),
+    );
     expect(r).toMatchObject({ ok: false, error: { httpStatusCode: 401, errorCode: 'APIGW.0301', errorMsg: expect.stringContaining('ak not exist') } });
   });
 
@@ -59,7 +76,16 @@ describe('Huawei signature verification (SDK-HMAC-SHA256)', () => {
     const data = { resource_ids: [RACK] };
     const globalHeaders = (() => {
       const credential = new BasicCredentials().withAk(CRED.accessKeyId).withSk(CRED.secretAccessKey);
-      return AKSKSigner.sign({ endpoint: `${ctx.sims.endpoints.huawei}${path}`, method: 'POST', headers: { 'content-type': 'application/json', 'X-Domain-Id': DOMAIN }, queryParams: {}, data }, credential) as Record<string, string>;
+      return AKSKSigner.sign(
+        {
+          endpoint: `${ctx.sims.endpoints.huawei}${path}`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'X-Domain-Id': DOMAIN },
+          queryParams: {},
+          data,
+        },
+        credential,
+      ) as Record<string, string>;
     })();
     expect((await rawCall('POST', path, globalHeaders, JSON.stringify(data))).status).toBe(200);
     const tamperedBody = await rawCall('POST', path, globalHeaders, JSON.stringify({ resource_ids: ['d0000002-0000-4000-8000-000000000002'] }));
@@ -91,19 +117,29 @@ describe('Huawei signature verification (SDK-HMAC-SHA256)', () => {
 
   it('checks the credential scope: X-Project-Id against the path and the AK, X-Domain-Id against the AK', async () => {
     // A project of the same account, but not the path's project.
-    const wrongPath = await attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, OTHER_PROJECT_SAME_ACCOUNT), 'GET', `/v1/${PROJECT}/dev-servers/{id}`, { id: NODE }));
+    const wrongPath = await attempt(
+      send(projectClient(ctx.sims.endpoints.huawei, CRED, OTHER_PROJECT_SAME_ACCOUNT), 'GET', `/v1/${PROJECT}/dev-servers/{id}`, { id: NODE }),
+    );
     expect(wrongPath).toMatchObject({ ok: false, error: { httpStatusCode: 403, errorCode: 'APIGW.0302' } });
     // Another account's AK on this project.
-    const otherAccount = await attempt(send(projectClient(ctx.sims.endpoints.huawei, OTHER_ACCOUNT, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
+    const otherAccount = await attempt(
+      send(projectClient(ctx.sims.endpoints.huawei, OTHER_ACCOUNT, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }),
+    );
     expect(otherAccount).toMatchObject({ ok: false, error: { httpStatusCode: 401, errorCode: 'APIGW.0301' } });
     // The Billing Center needs the AK's own domain.
-    const wrongDomain = await attempt(send(globalClient(ctx.sims.endpoints.huawei, CRED, '2d4f6a8c0e1b43579bdf13579bdf1357'), 'POST', '/v2/orders/suscriptions/resources/query', {}, {}));
+    const wrongDomain = await attempt(
+      send(globalClient(ctx.sims.endpoints.huawei, CRED, '2d4f6a8c0e1b43579bdf13579bdf1357'), 'POST', '/v2/orders/suscriptions/resources/query', {}, {}),
+    );
     expect(wrongDomain).toMatchObject({ ok: false, error: { httpStatusCode: 401, errorCode: 'APIGW.0301' } });
     // A project-scoped credential on the global service is refused too.
-    const projectOnBss = await attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'POST', '/v2/orders/suscriptions/resources/query', {}, {}));
+    const projectOnBss = await attempt(
+      send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'POST', '/v2/orders/suscriptions/resources/query', {}, {}),
+    );
     expect(projectOnBss).toMatchObject({ ok: false, error: { httpStatusCode: 401, errorCode: 'APIGW.0301' } });
     // The project of the same account with no resources: authenticated, but nothing is there.
-    const emptyProject = await attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, OTHER_PROJECT_SAME_ACCOUNT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }));
+    const emptyProject = await attempt(
+      send(projectClient(ctx.sims.endpoints.huawei, CRED, OTHER_PROJECT_SAME_ACCOUNT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE }),
+    );
     expect(emptyProject).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'ModelArts.6309' } });
   });
 
@@ -131,7 +167,10 @@ describe('Huawei throttling', () => {
     const results = [];
     for (let i = 0; i < 3; i++) results.push(await attempt(send(client, 'GET', '/v1/{project_id}/dev-servers/{id}', { id: NODE })));
     expect(results.slice(0, 2).every((r) => r.ok)).toBe(true);
-    expect(results[2]).toMatchObject({ ok: false, error: { httpStatusCode: 429, errorCode: 'APIGW.0308', errorMsg: expect.stringContaining('throttling threshold') } });
+    expect(results[2]).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 429, errorCode: 'APIGW.0308', errorMsg: expect.stringContaining('throttling threshold') },
+    });
     const calls = await ctx.admin.calls({ provider: 'huawei', action: 'ShowDevServer' });
     expect(calls.map((c) => c.httpStatus)).toEqual([200, 200, 429]);
   });

@@ -15,7 +15,15 @@ const SUPERNODE_PREPAID = id('c', 2);
 const host = (n: number) => id('7', n);
 const vm = (n: number) => id('9', n);
 
-interface BillingRow { resource_id: string; status: number; is_main_resource: number; order_id: string; main_resource_id?: string; parent_resource_id?: string; expire_time: string }
+interface BillingRow {
+  resource_id: string;
+  status: number;
+  is_main_resource: number;
+  order_id: string;
+  main_resource_id?: string;
+  parent_resource_id?: string;
+  expire_time: string;
+}
 interface HuaweiState {
   devServers: { id: string; status: string }[];
   volumes: { id: string }[];
@@ -29,10 +37,20 @@ const ctx = useHuaweiSim();
 const bss = () => globalClient(ctx.sims.endpoints.huawei, CRED, DOMAIN);
 const query = (body: unknown) => attempt(send<{ total_count: number; data: BillingRow[] }>(bss(), 'POST', '/v2/orders/suscriptions/resources/query', {}, body));
 const unsubscribe = (ids: unknown, extra: Record<string, unknown> = {}) =>
-  attempt(send<{ order_ids: string[] }>(bss(), 'POST', '/v2/orders/subscriptions/resources/unsubscribe', {}, { resource_ids: ids, unsubscribe_type: 1, unsubscribe_reason_type: 5, unsubscribe_reason: 'released by the orchestrator', ...extra }));
-const release = (ids: unknown) => attempt(send<{ order_ids: string[] }>(bss(), 'POST', '/v2/orders/subscriptions/resources/release', {}, { resource_ids: ids }));
+  attempt(
+    send<{ order_ids: string[] }>(
+      bss(),
+      'POST',
+      '/v2/orders/subscriptions/resources/unsubscribe',
+      {},
+      { resource_ids: ids, unsubscribe_type: 1, unsubscribe_reason_type: 5, unsubscribe_reason: 'released by the orchestrator', ...extra },
+    ),
+  );
+const release = (ids: unknown) =>
+  attempt(send<{ order_ids: string[] }>(bss(), 'POST', '/v2/orders/subscriptions/resources/release', {}, { resource_ids: ids }));
 const state = async () => (await ctx.admin.state<{ huawei: HuaweiState }>()).huawei;
-const showDevServer = (n: string) => attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: n }));
+const showDevServer = (n: string) =>
+  attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: n }));
 const withFixture = (change: (h: HuaweiFixture) => void) => {
   const fixture = defaultFixture();
   const huawei = structuredClone(fixture.huawei) as HuaweiFixture;
@@ -48,8 +66,17 @@ describe('BSS resource query', () => {
     expect(all).toMatchObject({ ok: true, value: { total_count: 3 } });
     const rows = all.ok ? all.value.data : [];
     expect(rows.map((r) => r.resource_id).sort()).toEqual([RACK, node(6), node(7)].sort());
-    expect(rows.find((r) => r.resource_id === node(6))).toMatchObject({ is_main_resource: 0, parent_resource_id: RACK, main_resource_id: RACK, order_id: 'CS2501010000RACK1', status: 2 });
-    expect(await query({ resource_ids: [RACK], only_main_resource: 1 })).toMatchObject({ ok: true, value: { total_count: 1, data: [{ resource_id: RACK, is_main_resource: 1 }] } });
+    expect(rows.find((r) => r.resource_id === node(6))).toMatchObject({
+      is_main_resource: 0,
+      parent_resource_id: RACK,
+      main_resource_id: RACK,
+      order_id: 'CS2501010000RACK1',
+      status: 2,
+    });
+    expect(await query({ resource_ids: [RACK], only_main_resource: 1 })).toMatchObject({
+      ok: true,
+      value: { total_count: 1, data: [{ resource_id: RACK, is_main_resource: 1 }] },
+    });
   });
 
   it('filters by order and status, pages with limit/offset, and reports frozen (4) resources', async () => {
@@ -93,7 +120,10 @@ describe('BSS unsubscribe', () => {
   });
 
   it('refuses a child node of a rack and an attached disk alone (CBC.0100, naming the primary)', async () => {
-    expect(await unsubscribe([node(6)])).toMatchObject({ ok: false, error: { httpStatusCode: 400, errorCode: 'CBC.0100', errorMsg: expect.stringContaining(RACK) } });
+    expect(await unsubscribe([node(6)])).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 400, errorCode: 'CBC.0100', errorMsg: expect.stringContaining(RACK) },
+    });
     expect(await unsubscribe([vol(22)])).toMatchObject({ ok: false, error: { errorCode: 'CBC.0100', errorMsg: expect.stringContaining(node(2)) } });
   });
 
@@ -150,9 +180,16 @@ describe('BSS and DCC hosts', () => {
 
   it('unsubscribes an empty host: released, then gone', async () => {
     expect(await unsubscribe([host(1)])).toMatchObject({ ok: true });
-    const show = () => attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}', { id: host(1) }));
-    await vi.waitFor(async () => expect(await show()).toMatchObject({ ok: true, value: { dedicated_host: { state: 'released' } } }), { timeout: 5000, interval: 50 });
-    await vi.waitFor(async () => expect(await show()).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'DEH.0404' } }), { timeout: 5000, interval: 50 });
+    const show = () =>
+      attempt(send(projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}', { id: host(1) }));
+    await vi.waitFor(async () => expect(await show()).toMatchObject({ ok: true, value: { dedicated_host: { state: 'released' } } }), {
+      timeout: 5000,
+      interval: 50,
+    });
+    await vi.waitFor(async () => expect(await show()).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'DEH.0404' } }), {
+      timeout: 5000,
+      interval: 50,
+    });
   });
 
   it('refuses a frozen host (CBC.99003656) and releases it instead', async () => {
@@ -176,7 +213,10 @@ describe('BSS release of frozen resources (modelled)', () => {
   });
 
   it('refuses to release a resource that is not frozen (CBC.0100), and an unknown one (CBC.99003012)', async () => {
-    expect(await release([node(2)])).toMatchObject({ ok: false, error: { httpStatusCode: 400, errorCode: 'CBC.0100', errorMsg: expect.stringContaining('not frozen') } });
+    expect(await release([node(2)])).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 400, errorCode: 'CBC.0100', errorMsg: expect.stringContaining('not frozen') },
+    });
     expect(await release(['nope'])).toMatchObject({ ok: false, error: { errorCode: 'CBC.99003012' } });
   });
 

@@ -1,10 +1,4 @@
-import {
-  DeleteServersRequest,
-  DeleteServersRequestBody,
-  ServerId,
-  ShowJobRequest,
-  ShowServerRequest,
-} from '@huaweicloud/huaweicloud-sdk-ecs';
+import { DeleteServersRequest, DeleteServersRequestBody, ServerId, ShowJobRequest, ShowServerRequest } from '@huaweicloud/huaweicloud-sdk-ecs';
 import { describe, expect, it, vi } from 'vitest';
 import { attempt, projectClient, send } from '../../../simulators/huawei/sdk-clients';
 import { useHuaweiSim } from './huawei-setup';
@@ -18,24 +12,50 @@ const vmDisk = (n: number) => id('8', n);
 const vol = (n: number) => id('f', n);
 const snap = (n: number) => id('5', n);
 
-interface SubJob { status: string; entities: { server_id: string }; job_type: string; error_code: string | null; fail_reason: string | null }
-interface Job { job_id: string; job_type: string; status: string; begin_time: string; end_time: string | null; entities: { sub_jobs_total: number; sub_jobs: SubJob[] } }
+interface SubJob {
+  status: string;
+  entities: { server_id: string };
+  job_type: string;
+  error_code: string | null;
+  fail_reason: string | null;
+}
+interface Job {
+  job_id: string;
+  job_type: string;
+  status: string;
+  begin_time: string;
+  end_time: string | null;
+  entities: { sub_jobs_total: number; sub_jobs: SubJob[] };
+}
 
 const ctx = useHuaweiSim();
 
 const hc = () => projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT);
 const deleteServers = (ids: string[], deleteVolume = false) =>
-  attempt(ctx.ecs.deleteServers(new DeleteServersRequest().withBody(new DeleteServersRequestBody().withServers(ids.map((i) => new ServerId().withId(i))).withDeleteVolume(deleteVolume).withDeletePublicip(false))));
+  attempt(
+    ctx.ecs.deleteServers(
+      new DeleteServersRequest().withBody(
+        new DeleteServersRequestBody()
+          .withServers(ids.map((i) => new ServerId().withId(i)))
+          .withDeleteVolume(deleteVolume)
+          .withDeletePublicip(false),
+      ),
+    ),
+  );
 const showJob = async (jobId: string) => (await ctx.ecs.showJob(new ShowJobRequest().withJobId(jobId))) as unknown as Job;
 const showServer = (serverId: string) => attempt(ctx.ecs.showServer(new ShowServerRequest().withServerId(serverId)));
-const hostServers = async (hostId: string) => (await send<{ servers: { id: string }[] }>(hc(), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}/servers', { id: hostId })).servers.map((s) => s.id);
+const hostServers = async (hostId: string) =>
+  (await send<{ servers: { id: string }[] }>(hc(), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}/servers', { id: hostId })).servers.map((s) => s.id);
 const volumeIds = async () => new Set((await ctx.admin.state<{ huawei: { volumes: { id: string }[] } }>()).huawei.volumes.map((v) => v.id));
 async function finishedJob(jobId: string): Promise<Job> {
   let job: Job | undefined;
-  await vi.waitFor(async () => {
-    job = await showJob(jobId);
-    expect(['SUCCESS', 'FAIL']).toContain(job.status);
-  }, { timeout: 5000, interval: 50 });
+  await vi.waitFor(
+    async () => {
+      job = await showJob(jobId);
+      expect(['SUCCESS', 'FAIL']).toContain(job.status);
+    },
+    { timeout: 5000, interval: 50 },
+  );
   return job!;
 }
 
@@ -43,11 +63,16 @@ describe('DCC hosts (modelled on DeH)', () => {
   it('shows a host and lists its VMs with charging mode and owning service', async () => {
     const h = await send<{ dedicated_host: Record<string, unknown> }>(hc(), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}', { id: host(3) });
     expect(h.dedicated_host).toMatchObject({ dedicated_host_id: host(3), state: 'available', host_type: 'c7', instance_total: 5 });
-    const list = await send<{ servers: { id: string; metadata: Record<string, string> }[] }>(hc(), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}/servers', { id: host(3) });
+    const list = await send<{ servers: { id: string; metadata: Record<string, string> }[] }>(hc(), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}/servers', {
+      id: host(3),
+    });
     expect(list.servers.find((s) => s.id === vm(4))?.metadata).toMatchObject({ charging_mode: '0', created_by_service: 'RDS' });
     expect(list.servers.find((s) => s.id === vm(7))?.metadata).toMatchObject({ charging_mode: '1' });
     expect(await hostServers(host(1))).toEqual([]);
-    expect(await attempt(send(hc(), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}', { id: 'nope' }))).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'DEH.0404' } });
+    expect(await attempt(send(hc(), 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}', { id: 'nope' }))).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 404, errorCode: 'DEH.0404' },
+    });
   });
 
   it('summarises the pool with resource_clusters', async () => {
@@ -133,13 +158,18 @@ describe('EVS cleanup of retained disks', () => {
     const snaps = await send<{ snapshots: { id: string }[] }>(hc(), 'GET', '/v2/{project_id}/cloudsnapshots', {}, undefined, { volume_id: vol(13) });
     expect(snaps.snapshots.map((s) => s.id)).toEqual([snap(2)]);
     await send(hc(), 'DELETE', '/v2/{project_id}/cloudsnapshots/{id}', { id: snap(2) });
-    expect(await attempt(send(hc(), 'DELETE', '/v2/{project_id}/cloudsnapshots/{id}', { id: snap(2) }))).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'EVS.5404' } });
+    expect(await attempt(send(hc(), 'DELETE', '/v2/{project_id}/cloudsnapshots/{id}', { id: snap(2) }))).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 404, errorCode: 'EVS.5404' },
+    });
     const del = await send<{ job_id: string }>(hc(), 'DELETE', '/v2/{project_id}/cloudvolumes/{id}', { id: vol(12) });
     await finishedJob(del.job_id);
     const left = await ctx.admin.state<{ huawei: { volumes: { id: string }[]; snapshots: { id: string }[] } }>();
     expect(left.huawei.volumes.some((v) => v.id === vol(12))).toBe(false);
     expect(left.huawei.snapshots.some((s) => s.id === snap(1))).toBe(true);
-    const shown = await send<{ snapshot: { id: string; volume_id: string; status: string } }>(hc(), 'GET', '/v2/{project_id}/cloudsnapshots/{id}', { id: snap(1) });
+    const shown = await send<{ snapshot: { id: string; volume_id: string; status: string } }>(hc(), 'GET', '/v2/{project_id}/cloudsnapshots/{id}', {
+      id: snap(1),
+    });
     expect(shown.snapshot).toMatchObject({ id: snap(1), volume_id: vol(12), status: 'available' });
   });
 
@@ -148,11 +178,20 @@ describe('EVS cleanup of retained disks', () => {
     await vi.waitFor(async () => expect((await volumeIds()).has(vol(11))).toBe(false), { timeout: 5000, interval: 50 });
     const del = await send<{ job_id: string }>(hc(), 'DELETE', '/v2/{project_id}/cloudvolumes/{id}', { id: vol(12) }, undefined, { cascade: 'true' });
     await finishedJob(del.job_id);
-    expect(await attempt(send(hc(), 'GET', '/v2/{project_id}/cloudsnapshots/{id}', { id: snap(1) }))).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'EVS.5404' } });
+    expect(await attempt(send(hc(), 'GET', '/v2/{project_id}/cloudsnapshots/{id}', { id: snap(1) }))).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 404, errorCode: 'EVS.5404' },
+    });
   });
 
   it('refuses to delete an attached disk (EVS.2024) and answers 404 for an unknown one', async () => {
-    expect(await attempt(send(hc(), 'DELETE', '/v2/{project_id}/cloudvolumes/{id}', { id: vol(22) }))).toMatchObject({ ok: false, error: { httpStatusCode: 400, errorCode: 'EVS.2024' } });
-    expect(await attempt(send(hc(), 'GET', '/v2/{project_id}/cloudvolumes/{id}', { id: 'nope' }))).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'EVS.5404' } });
+    expect(await attempt(send(hc(), 'DELETE', '/v2/{project_id}/cloudvolumes/{id}', { id: vol(22) }))).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 400, errorCode: 'EVS.2024' },
+    });
+    expect(await attempt(send(hc(), 'GET', '/v2/{project_id}/cloudvolumes/{id}', { id: 'nope' }))).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 404, errorCode: 'EVS.5404' },
+    });
   });
 });

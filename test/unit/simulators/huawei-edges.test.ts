@@ -14,9 +14,19 @@ const ctx = useHuaweiSim();
 const bss = () => globalClient(ctx.sims.endpoints.huawei, CRED, DOMAIN);
 const hc = () => projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT);
 const unsubscribe = (ids: string[]) =>
-  attempt(send<{ order_ids: string[] }>(bss(), 'POST', '/v2/orders/subscriptions/resources/unsubscribe', {}, { resource_ids: ids, unsubscribe_type: 1, unsubscribe_reason_type: 5 }));
-const release = (ids: string[]) => attempt(send<{ order_ids: string[] }>(bss(), 'POST', '/v2/orders/subscriptions/resources/release', {}, { resource_ids: ids }));
-const billing = async () => (await ctx.admin.state<{ huawei: { billing: { resources: { resource_id: string; status: number }[] } } }>()).huawei.billing.resources;
+  attempt(
+    send<{ order_ids: string[] }>(
+      bss(),
+      'POST',
+      '/v2/orders/subscriptions/resources/unsubscribe',
+      {},
+      { resource_ids: ids, unsubscribe_type: 1, unsubscribe_reason_type: 5 },
+    ),
+  );
+const release = (ids: string[]) =>
+  attempt(send<{ order_ids: string[] }>(bss(), 'POST', '/v2/orders/subscriptions/resources/release', {}, { resource_ids: ids }));
+const billing = async () =>
+  (await ctx.admin.state<{ huawei: { billing: { resources: { resource_id: string; status: number }[] } } }>()).huawei.billing.resources;
 const withFixture = (change: (h: HuaweiFixture) => void) => {
   const fixture = defaultFixture();
   const huawei = structuredClone(fixture.huawei) as HuaweiFixture;
@@ -26,16 +36,27 @@ const withFixture = (change: (h: HuaweiFixture) => void) => {
 
 describe('Billing Center reads that reveal refusals in advance', () => {
   it('ShowCustomerAccountBalances: no debt normally, a debt while the account is frozen', async () => {
-    const balances = () => send<{ debt_amount: number; account_balances: unknown[]; currency: string }>(bss(), 'GET', '/v2/accounts/customer-accounts/balances');
+    const balances = () =>
+      send<{ debt_amount: number; account_balances: unknown[]; currency: string }>(bss(), 'GET', '/v2/accounts/customer-accounts/balances');
     expect(await balances()).toMatchObject({ debt_amount: 0, currency: 'CNY', account_balances: [expect.objectContaining({ account_type: 1 })] });
     withFixture((h) => (h.account = { frozen: true, debtAmount: 42 }));
     expect((await balances()).debt_amount).toBe(42);
   });
 
   it('ListCustomerOrders status 5: the orders pending payment', async () => {
-    const r = await send<{ total_count: number; order_infos: { order_id: string; status: number }[] }>(bss(), 'GET', '/v2/orders/customer-orders', {}, undefined, { status: '5', limit: '100', offset: '0' });
+    const r = await send<{ total_count: number; order_infos: { order_id: string; status: number }[] }>(
+      bss(),
+      'GET',
+      '/v2/orders/customer-orders',
+      {},
+      undefined,
+      { status: '5', limit: '100', offset: '0' },
+    );
     expect(r.order_infos.map((o) => o.order_id).sort()).toEqual(['CS2501010000DCC07', 'CS2501010000PND01']);
-    expect(await attempt(send(bss(), 'GET', '/v2/orders/customer-orders', {}, undefined, { limit: '101' }))).toMatchObject({ ok: false, error: { errorCode: 'CBC.0100' } });
+    expect(await attempt(send(bss(), 'GET', '/v2/orders/customer-orders', {}, undefined, { limit: '101' }))).toMatchObject({
+      ok: false,
+      error: { errorCode: 'CBC.0100' },
+    });
   });
 
   it('a host pending payment is refused CBC.99003100 before its VMs are even looked at', async () => {
@@ -71,11 +92,21 @@ describe('ModelArts edges', () => {
   it('a frozen yearly/monthly node in ERROR is released', async () => {
     expect(await unsubscribe([id('d', 18)])).toMatchObject({ ok: false, error: { errorCode: 'CBC.99003656' } });
     expect(await release([id('d', 18)])).toMatchObject({ ok: true });
-    await vi.waitFor(async () => expect(await attempt(send(hc(), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: id('d', 18) }))).toMatchObject({ ok: false, error: { httpStatusCode: 404 } }), { timeout: 5000, interval: 50 });
+    await vi.waitFor(
+      async () =>
+        expect(await attempt(send(hc(), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: id('d', 18) }))).toMatchObject({
+          ok: false,
+          error: { httpStatusCode: 404 },
+        }),
+      { timeout: 5000, interval: 50 },
+    );
   });
 
   it('a pay-per-use supernode REIMAGING cannot be deleted', async () => {
-    expect(await attempt(send(hc(), 'DELETE', '/v1/{project_id}/dev-servers/hyperinstance/{id}', { id: id('c', 3) }))).toMatchObject({ ok: false, error: { errorCode: 'ModelArts.7003' } });
+    expect(await attempt(send(hc(), 'DELETE', '/v1/{project_id}/dev-servers/hyperinstance/{id}', { id: id('c', 3) }))).toMatchObject({
+      ok: false,
+      error: { errorCode: 'ModelArts.7003' },
+    });
   });
 
   it('a DevServer seeded DELETING becomes DELETED, then 404, with its system disk gone and nothing asked', async () => {

@@ -10,7 +10,10 @@ const id = (prefix: string, n: number) => `${prefix}${String(n).padStart(7, '0')
 const node = (n: number) => id('d', n);
 const vm = (n: number) => id('9', n);
 
-interface Job { status: string; entities: { sub_jobs: { status: string; entities: { server_id: string }; error_code: string | null; fail_reason: string | null }[] } }
+interface Job {
+  status: string;
+  entities: { sub_jobs: { status: string; entities: { server_id: string }; error_code: string | null; fail_reason: string | null }[] };
+}
 
 const ctx = useHuaweiSim();
 
@@ -18,7 +21,9 @@ const hc = () => projectClient(ctx.sims.endpoints.huawei, CRED, PROJECT);
 const showDevServer = (n: string) => attempt(send(hc(), 'GET', '/v1/{project_id}/dev-servers/{id}', { id: n }));
 const deleteDevServer = (n: string) => attempt(send(hc(), 'DELETE', '/v1/{project_id}/dev-servers/{id}', { id: n }));
 const deleteServers = async (ids: string[]) =>
-  (await ctx.ecs.deleteServers(new DeleteServersRequest().withBody(new DeleteServersRequestBody().withServers(ids.map((i) => new ServerId().withId(i)))))) as unknown as { job_id: string };
+  (await ctx.ecs.deleteServers(
+    new DeleteServersRequest().withBody(new DeleteServersRequestBody().withServers(ids.map((i) => new ServerId().withId(i)))),
+  )) as unknown as { job_id: string };
 const showJob = async (jobId: string) => (await ctx.ecs.showJob(new ShowJobRequest().withJobId(jobId))) as unknown as Job;
 
 describe('Huawei fault injection', () => {
@@ -31,7 +36,10 @@ describe('Huawei fault injection', () => {
     // The fault is spent: the retry goes through.
     expect(await attempt(send(bss, 'POST', '/v2/orders/subscriptions/resources/unsubscribe', {}, body))).toMatchObject({ ok: true });
     const calls = await ctx.admin.calls({ provider: 'huawei', action: 'UnsubscribeResources' });
-    expect(calls).toMatchObject([{ target: node(2), errorCode: 'CBC.99003651', injected: true }, { target: node(2), httpStatus: 200 }]);
+    expect(calls).toMatchObject([
+      { target: node(2), errorCode: 'CBC.99003651', injected: true },
+      { target: node(2), httpStatus: 200 },
+    ]);
   });
 
   it('error: a 5xx fault surfaces as a server error', async () => {
@@ -62,17 +70,28 @@ describe('Huawei fault injection', () => {
     await new Promise((r) => setTimeout(r, 700));
     expect(await showDevServer(node(1))).toMatchObject({ ok: true, value: { status: 'DELETING' } });
     await ctx.admin.removeFault(fault.id);
-    await vi.waitFor(async () => expect(await showDevServer(node(1))).toMatchObject({ ok: false, error: { httpStatusCode: 404 } }), { timeout: 5000, interval: 50 });
+    await vi.waitFor(async () => expect(await showDevServer(node(1))).toMatchObject({ ok: false, error: { httpStatusCode: 404 } }), {
+      timeout: 5000,
+      interval: 50,
+    });
   });
 
-  it('a DeleteServer fault on one VM fails that VM\'s sub-job only', async () => {
-    await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteServer', target: vm(2), error: { code: 'Ecs.0000', message: 'Injected failure for this server.' } });
+  it("a DeleteServer fault on one VM fails that VM's sub-job only", async () => {
+    await ctx.admin.injectFault({
+      provider: 'huawei',
+      action: 'DeleteServer',
+      target: vm(2),
+      error: { code: 'Ecs.0000', message: 'Injected failure for this server.' },
+    });
     const { job_id } = await deleteServers([vm(1), vm(2)]);
     let job: Job | undefined;
-    await vi.waitFor(async () => {
-      job = await showJob(job_id);
-      expect(job.status).toBe('FAIL');
-    }, { timeout: 5000, interval: 50 });
+    await vi.waitFor(
+      async () => {
+        job = await showJob(job_id);
+        expect(job.status).toBe('FAIL');
+      },
+      { timeout: 5000, interval: 50 },
+    );
     const byServer = new Map(job!.entities.sub_jobs.map((s) => [s.entities.server_id, s]));
     expect(byServer.get(vm(1))).toMatchObject({ status: 'SUCCESS' });
     expect(byServer.get(vm(2))).toMatchObject({ status: 'FAIL', error_code: 'Ecs.0000', fail_reason: 'Injected failure for this server.' });

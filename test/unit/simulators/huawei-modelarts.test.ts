@@ -33,7 +33,10 @@ const volumeIds = async () => new Set((await state()).volumes.map((v) => v.id));
 
 /** Wait until the node answers 404 (DELETING → DELETED → gone). */
 async function waitGone(show: () => ReturnType<typeof showDevServer>) {
-  await vi.waitFor(async () => expect(await show()).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'ModelArts.6309' } }), { timeout: 5000, interval: 50 });
+  await vi.waitFor(async () => expect(await show()).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'ModelArts.6309' } }), {
+    timeout: 5000,
+    interval: 50,
+  });
 }
 
 describe('ModelArts DevServer', () => {
@@ -41,16 +44,29 @@ describe('ModelArts DevServer', () => {
     const r = await showDevServer(node(1));
     expect(r).toMatchObject({
       ok: true,
-      value: { id: node(1), status: 'RUNNING', charging_mode: 'POST_PAID', category: 'SERVER', cloud_server: { type: 'ECS' }, volumes: [{ type: 'ROOT' }, { type: 'DATA' }] },
+      value: {
+        id: node(1),
+        status: 'RUNNING',
+        charging_mode: 'POST_PAID',
+        category: 'SERVER',
+        cloud_server: { type: 'ECS' },
+        volumes: [{ type: 'ROOT' }, { type: 'DATA' }],
+      },
     });
     expect(r.ok && 'sim' in r.value).toBe(false);
-    expect(await showDevServer('00000000-0000-4000-8000-000000000000')).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'ModelArts.6309' } });
+    expect(await showDevServer('00000000-0000-4000-8000-000000000000')).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 404, errorCode: 'ModelArts.6309' },
+    });
   });
 
   it('deletes a pay-per-use ECS node: 200 DELETING, then DELETED, then 404; creation-time and later disks kept, system disk gone', async () => {
     const r = await deleteDevServer(node(1));
     expect(r).toMatchObject({ ok: true, value: { id: node(1), status: 'DELETING', charging_mode: 'POST_PAID' } });
-    await vi.waitFor(async () => expect(await showDevServer(node(1))).toMatchObject({ ok: true, value: { status: 'DELETED' } }), { timeout: 5000, interval: 50 });
+    await vi.waitFor(async () => expect(await showDevServer(node(1))).toMatchObject({ ok: true, value: { status: 'DELETED' } }), {
+      timeout: 5000,
+      interval: 50,
+    });
     await waitGone(() => showDevServer(node(1)));
     const s = await state();
     const vols = new Set(s.volumes.map((v) => v.id));
@@ -59,13 +75,21 @@ describe('ModelArts DevServer', () => {
     expect(vols.has(vol(13))).toBe(true); // attached later: kept
     expect(s.volumes.find((v) => v.id === vol(12))).toMatchObject({ status: 'available', attachments: [] });
     // EVS keeps the snapshots of every disk, the deleted system disk's included (modelled on cascade=false).
-    expect(s.snapshots.filter((x) => [vol(11), vol(12), vol(13)].includes(x.volume_id)).map((x) => x.volume_id).sort()).toEqual([vol(12), vol(13)].sort());
+    expect(
+      s.snapshots
+        .filter((x) => [vol(11), vol(12), vol(13)].includes(x.volume_id))
+        .map((x) => x.volume_id)
+        .sort(),
+    ).toEqual([vol(12), vol(13)].sort());
     expect(s.servers.some((x) => x.id === id('e', 1))).toBe(false);
   });
 
   it('refuses to delete a running yearly/monthly node (ModelArts.7003 400): it must be unsubscribed', async () => {
     for (const n of [2, 3]) {
-      expect(await deleteDevServer(node(n))).toMatchObject({ ok: false, error: { httpStatusCode: 400, errorCode: 'ModelArts.7003', errorMsg: expect.stringContaining('Billing Center') } });
+      expect(await deleteDevServer(node(n))).toMatchObject({
+        ok: false,
+        error: { httpStatusCode: 400, errorCode: 'ModelArts.7003', errorMsg: expect.stringContaining('Billing Center') },
+      });
     }
     expect(await showDevServer(node(2))).toMatchObject({ ok: true, value: { status: 'RUNNING' } });
   });
@@ -86,7 +110,10 @@ describe('ModelArts DevServer', () => {
 
   it('ends DELETE_FAILED when the fixture says so', async () => {
     expect(await deleteDevServer(node(14))).toMatchObject({ ok: true, value: { status: 'DELETING' } });
-    await vi.waitFor(async () => expect(await showDevServer(node(14))).toMatchObject({ ok: true, value: { status: 'DELETE_FAILED' } }), { timeout: 5000, interval: 50 });
+    await vi.waitFor(async () => expect(await showDevServer(node(14))).toMatchObject({ ok: true, value: { status: 'DELETE_FAILED' } }), {
+      timeout: 5000,
+      interval: 50,
+    });
     // Nothing was removed.
     expect((await volumeIds()).has(vol(141))).toBe(true);
   });
@@ -109,13 +136,22 @@ describe('ModelArts DevServer', () => {
 
 describe('ModelArts supernode (hyperinstance)', () => {
   it('shows a supernode with its servers', async () => {
-    expect(await showSupernode(SUPERNODE_PAYG)).toMatchObject({ ok: true, value: { id: SUPERNODE_PAYG, status: 'ACTIVE', servers: [{ id: node(8), category: 'HPS' }, { id: node(9) }] } });
+    expect(await showSupernode(SUPERNODE_PAYG)).toMatchObject({
+      ok: true,
+      value: { id: SUPERNODE_PAYG, status: 'ACTIVE', servers: [{ id: node(8), category: 'HPS' }, { id: node(9) }] },
+    });
   });
 
   it('deletes a pay-per-use ACTIVE supernode: TERMINATING → TERMINATED → 404; creation-time disks go, later-attached stay', async () => {
     expect(await deleteSupernode(SUPERNODE_PAYG)).toMatchObject({ ok: true, value: { status: 'TERMINATING' } });
-    await vi.waitFor(async () => expect(await showSupernode(SUPERNODE_PAYG)).toMatchObject({ ok: true, value: { status: 'TERMINATED' } }), { timeout: 5000, interval: 50 });
-    await vi.waitFor(async () => expect(await showSupernode(SUPERNODE_PAYG)).toMatchObject({ ok: false, error: { httpStatusCode: 404 } }), { timeout: 5000, interval: 50 });
+    await vi.waitFor(async () => expect(await showSupernode(SUPERNODE_PAYG)).toMatchObject({ ok: true, value: { status: 'TERMINATED' } }), {
+      timeout: 5000,
+      interval: 50,
+    });
+    await vi.waitFor(async () => expect(await showSupernode(SUPERNODE_PAYG)).toMatchObject({ ok: false, error: { httpStatusCode: 404 } }), {
+      timeout: 5000,
+      interval: 50,
+    });
     await waitGone(() => showDevServer(node(8)));
     const vols = await volumeIds();
     expect([vols.has(vol(81)), vols.has(vol(82)), vols.has(vol(83)), vols.has(vol(91)), vols.has(vol(92))]).toEqual([false, false, true, false, false]);
@@ -128,13 +164,19 @@ describe('ModelArts supernode (hyperinstance)', () => {
     huawei.hyperinstances!.find((h) => h.id === SUPERNODE_PREPAID)!.status = 'ERROR';
     ctx.sims.reset({ ...fixture, huawei });
     expect(await deleteSupernode(SUPERNODE_PREPAID)).toMatchObject({ ok: true, value: { status: 'TERMINATING' } });
-    await vi.waitFor(async () => expect(await showSupernode(SUPERNODE_PREPAID)).toMatchObject({ ok: false, error: { httpStatusCode: 404 } }), { timeout: 5000, interval: 50 });
+    await vi.waitFor(async () => expect(await showSupernode(SUPERNODE_PREPAID)).toMatchObject({ ok: false, error: { httpStatusCode: 404 } }), {
+      timeout: 5000,
+      interval: 50,
+    });
     const vols = await volumeIds();
     expect([vols.has(vol(101)), vols.has(vol(102)), vols.has(vol(103))]).toEqual([false, false, true]);
     expect((await state()).billing.closedResourceIds).toEqual(expect.arrayContaining([SUPERNODE_PREPAID, node(10)]));
   });
 
   it('answers 404 for an unknown supernode', async () => {
-    expect(await deleteSupernode('00000000-0000-4000-8000-000000000000')).toMatchObject({ ok: false, error: { httpStatusCode: 404, errorCode: 'ModelArts.6309' } });
+    expect(await deleteSupernode('00000000-0000-4000-8000-000000000000')).toMatchObject({
+      ok: false,
+      error: { httpStatusCode: 404, errorCode: 'ModelArts.6309' },
+    });
   });
 });
