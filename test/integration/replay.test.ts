@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { SIM_PROVIDERS, defaultFixture } from '../../simulators/runtime';
 import { simKey } from '../../simulators/sandbox-config';
+import { RELEASE_V2_PATCH } from '../../workflows/release-resource';
 
 const dir = join(__dirname, '..', 'histories');
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
@@ -27,6 +28,22 @@ describe('replay of recorded releases', () => {
       for (const secret of secrets) expect(text.includes(secret), `${f} contains a secret`).toBe(false);
       expect(text).not.toMatch(/SDK-HMAC-SHA256|bce-auth-v1\/|ACS3-HMAC-SHA256 Credential/);
     }
+  });
+
+  it.skipIf(process.env.RECORD_HISTORIES)('each history is of the version its folder says: v2 ones carry the release-v2 patch marker, v1 ones none', () => {
+    const patches = (f: string) => {
+      const { history } = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+        history: { events: { markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> } }[] };
+      };
+      return history.events.flatMap((e) => {
+        const m = e.markerRecordedEventAttributes;
+        if (m?.markerName !== 'core_patch') return [];
+        return Object.values(m.details).flatMap((d) =>
+          d.payloads.map((p) => (JSON.parse(Buffer.from(p.data, 'base64').toString('utf8')) as { id: string }).id),
+        );
+      });
+    };
+    for (const f of files) expect(patches(f), f).toEqual(f.startsWith('v2/') ? [RELEASE_V2_PATCH] : []);
   });
 
   it.skipIf(process.env.RECORD_HISTORIES)('replays every recorded history deterministically', async () => {
