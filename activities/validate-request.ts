@@ -5,6 +5,8 @@ import {
   CONFIRM_WITHIN_MIN_MS,
   describeType,
   DRAIN_DEADLINE_MAX_MS,
+  WAIT_GONE_MAX_MS,
+  WAIT_GONE_MIN_MS,
   DRAIN_DEADLINE_MIN_MS,
   excerpt,
   fieldName,
@@ -118,11 +120,19 @@ const schema = z
           retainedSnapshots: leftover('options.retainedSnapshots'),
           overrideProtectionTag: bool('options.overrideProtectionTag').default(false),
           approveOverrideWithin: duration('options.approveOverrideWithin', CONFIRM_WITHIN_MIN_MS, CONFIRM_WITHIN_MAX_MS, '"30m", "24h" or "3d"').default('24h'),
+          waitGoneWithin: duration('options.waitGoneWithin', WAIT_GONE_MIN_MS, WAIT_GONE_MAX_MS, '"30m" or "2h"').default('30m'),
         },
         { error: (iss) => `options must be an object, got ${describeType(iss.input)}` },
       )
       .strict()
-      .default({ stopIfRunning: false, retainedDataDisks: 'keep', retainedSnapshots: 'keep', overrideProtectionTag: false, approveOverrideWithin: '24h' }),
+      .default({
+        stopIfRunning: false,
+        retainedDataDisks: 'keep',
+        retainedSnapshots: 'keep',
+        overrideProtectionTag: false,
+        approveOverrideWithin: '24h',
+        waitGoneWithin: '30m',
+      }),
     drain: z
       .object(
         {
@@ -252,6 +262,7 @@ function validate(input: unknown): Validation {
         overrideProtectionTag: r.options.overrideProtectionTag,
       },
       overrideApproval: { withinMs: parseDuration(r.options.approveOverrideWithin) },
+      waitGone: { withinMs: parseDuration(r.options.waitGoneWithin) },
       drain: { deadlineMs: parseDuration(r.drain.deadline), failureBudget: r.drain.failureBudget },
     },
   };

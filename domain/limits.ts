@@ -28,6 +28,9 @@ const SECOND = 1_000;
 const DAY = 86_400_000;
 export const CONFIRM_WITHIN_MIN_MS = SECOND;
 export const CONFIRM_WITHIN_MAX_MS = 30 * DAY;
+/** How long a release watches for the resource to be gone after its destructive call. */
+export const WAIT_GONE_MIN_MS = SECOND;
+export const WAIT_GONE_MAX_MS = DAY;
 export const DRAIN_DEADLINE_MIN_MS = SECOND;
 export const DRAIN_DEADLINE_MAX_MS = 7 * DAY;
 export const MAX_FAILURE_BUDGET = 10_000;

@@ -43,6 +43,8 @@ export interface ReleaseRequest {
     overrideProtectionTag?: boolean;
     /** How long to wait for the `approveOverride` update, e.g. "30m", "24h" (default), "3d". */
     approveOverrideWithin?: string;
+    /** How long to watch for the resource to be gone after the destructive call, e.g. "30m" (default), "2h". */
+    waitGoneWithin?: string;
   };
   /** DCC host drain limits. */
   drain?: {
@@ -69,6 +71,8 @@ export interface ValidRequest {
   };
   /** How long an `approveOverride` may take (options.approveOverrideWithin): its own deadline, not the backup's. */
   overrideApproval: { withinMs: number };
+  /** Absent in the validated requests of executions recorded before it existed: 30 minutes. */
+  waitGone?: { withinMs: number };
   drain: { deadlineMs: number; failureBudget: number };
 }
 

@@ -44,8 +44,8 @@ import { verifyItems, type Expectation } from './verify';
 export const RELEASE_V2_PATCH = 'release-v2';
 
 const MINUTE = 60_000;
-/** How long the destructive call may take to show its effect before the outcome is called unknown. */
-const WAIT_GONE_MINUTES = 30;
+/** How long the destructive call may take to show its effect before the outcome is called unknown, by default. */
+const WAIT_GONE_MS = 30 * MINUTE;
 /** How long an instance may take to stop. */
 const WAIT_STOPPED_MINUTES = 15;
 
@@ -269,6 +269,7 @@ class Release {
     const { audit } = this;
     const { ref } = request;
     let unanswered = false;
+    const waitGoneMs = request.waitGone?.withinMs ?? WAIT_GONE_MS;
     if (plan.outcome === 'proceed') {
       const { action } = plan;
       // Read first, in its own activity: an earlier run's accepted call (its answer lost) means no second call.
@@ -302,7 +303,7 @@ class Release {
 
     try {
       audit.waitingFor = 'the provider to finish deleting';
-      await audit.step('wait-gone', 'wait until gone', () => p.polls(WAIT_GONE_MINUTES * MINUTE).awaitGone(ref));
+      await audit.step('wait-gone', 'wait until gone', () => p.polls(waitGoneMs).awaitGone(ref));
     } catch (err) {
       const failed = failureTypeOf(err) === ActivityFailureType.failed;
       throw audit.fail(
@@ -310,7 +311,7 @@ class Release {
         failed ? 'delete-failed' : 'outcome-unknown',
         failed
           ? `the provider failed to delete it: ${failureMessage(err)}`
-          : `the resource was not seen gone within ${WAIT_GONE_MINUTES} minutes${unanswered ? ' and the destructive call got no answer' : ''}; the call is not repeated, check it by hand: ${failureMessage(err)}`,
+          : `the resource was not seen gone within ${waitGoneMs % MINUTE ? `${waitGoneMs / 1000} s` : `${waitGoneMs / MINUTE} minutes`}${unanswered ? ' and the destructive call got no answer' : ''}; the call is not repeated, check it by hand: ${failureMessage(err)}`,
       );
     } finally {
       audit.waitingFor = undefined;

@@ -176,4 +176,37 @@ describe('Temporal semantics at the edges', () => {
     expect(await h.admin.calls({ action: 'DeleteInstances' })).toHaveLength(1);
     expect(await instances()).not.toContain('i-bp1stoppedpaygo01');
   });
+
+  it('a destructive call with no answer, and a resource never seen gone, ends DestructiveOutcomeUnknown: typed, reported, not repeated', async () => {
+    await h.admin.injectFault({ provider: 'alibaba', action: 'DeleteInstances', dropResponse: true, times: 1 });
+    const stuck = await h.admin.injectFault({ provider: 'alibaba', target: 'i-bp1stoppedpaygo01', stuck: true });
+    const f = await failureOf((await h.start(ecs('i-bp1stoppedpaygo01', { options: { waitGoneWithin: '3s' } }))).result());
+    await h.admin.removeFault(stuck.id);
+    expect(f.type).toBe('DestructiveOutcomeUnknown');
+    expect(f.report.outcome).toBe('outcome-unknown');
+    expect(f.message).toContain('got no answer');
+    expect(f.report.steps.find((s) => s.name.endsWith('(once)'))?.outcome).toBe('unknown');
+    expect(await h.admin.calls({ action: 'DeleteInstances' })).toHaveLength(1);
+  });
+
+  it('a cleanup the provider refuses is reported kept, seen still there, and the ending says the result differs from the plan', async () => {
+    await h.admin.injectFault({
+      provider: 'alibaba',
+      action: 'DeleteDisk',
+      error: { code: 'IncorrectDiskStatus', httpStatus: 403, message: 'simulated refusal' },
+    });
+    const f = await failureOf((await h.start(ecs('i-bp1stoppedpaygo01', { options: { retainedDataDisks: 'delete' } }))).result());
+    expect(f.type).toBe('ReleaseVerificationMismatch');
+    expect(f.report.verification?.discrepancies.join()).toContain('d-bp1stopped01dat2');
+    expect(f.report.retained.find((r) => r.id === 'd-bp1stopped01dat2')).toMatchObject({ observed: 'present' });
+    expect(await instances()).not.toContain('i-bp1stoppedpaygo01');
+  });
+
+  it('a cleanup whose answer was lost is resolved by reading: the disk is gone, reported deleted, released', async () => {
+    await h.admin.injectFault({ provider: 'alibaba', action: 'DeleteDisk', dropResponse: true, times: 1 });
+    const report = await (await h.start(ecs('i-bp1stoppedpaygo01', { options: { retainedDataDisks: 'delete' } }))).result();
+    expect(report.outcome).toBe('released');
+    expect(report.deleted.find((d) => d.id === 'd-bp1stopped01dat2')).toMatchObject({ observed: 'gone' });
+    expect(await h.admin.calls({ action: 'DeleteDisk' })).toHaveLength(1);
+  });
 });

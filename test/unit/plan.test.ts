@@ -300,4 +300,11 @@ describe('planChanges: fail-closed re-check', () => {
     expect(planChanges(planned, planRelease(host([]), options()))).toEqual([]);
     expect(planChanges(planned, planRelease(host(['a']), options()))).toContain('preparation is incomplete: drain');
   });
+  it("does not count the drained VMs' disks leaving the host as a change, but any other disk still counts", () => {
+    const vm = { id: 'a', service: 'ECS', chargingMode: 'pay-per-use' as const, status: 'ACTIVE' };
+    const vmDisks = [disk('sys-a', { role: 'system', attachedTo: 'a' }), disk('data-a', { attachedTo: 'a' })];
+    const planned = planRelease(snap('dcc-host', { vms: [vm], disks: vmDisks, snapshots: [snapshot('s-a', 'data-a', 'manual')] }), options());
+    expect(planChanges(planned, planRelease(snap('dcc-host'), options()))).toEqual([]);
+    expect(planChanges(planned, planRelease(snap('dcc-host', { disks: [disk('stranger')] }), options()))).toEqual(['new or changed: disk stranger: retained']);
+  });
 });
