@@ -53,6 +53,15 @@ function routeTable(store: BaiduStore): RouteDef[] {
   const release = (req: Req) => {
     store.release(req.params.id, NO_FLAGS, 'release');
   };
+  /** The instance a JSON-bodied call names: its fault target. */
+  const bodyInstanceId = (req: Req): string | undefined => {
+    try {
+      const id = objectBody(req).instanceId;
+      return typeof id === 'string' ? id : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   return [
     {
       method: 'GET',
@@ -71,14 +80,7 @@ function routeTable(store: BaiduStore): RouteDef[] {
       method: 'POST',
       url: '/v2/recycle/instance',
       action: () => 'ListRecycleInstances',
-      target: (req) => {
-        try {
-          const id = objectBody(req).instanceId;
-          return typeof id === 'string' ? id : undefined;
-        } catch {
-          return undefined;
-        }
-      },
+      target: bodyInstanceId,
       handle: (req) => {
         const body = objectBody(req);
         const str = (k: string) => {
@@ -114,14 +116,7 @@ function routeTable(store: BaiduStore): RouteDef[] {
       method: 'POST',
       url: '/v2/instance/delete',
       action: () => 'ReleasePrepaidInstance',
-      target: (req) => {
-        try {
-          const id = objectBody(req).instanceId;
-          return typeof id === 'string' ? id : undefined;
-        } catch {
-          return undefined;
-        }
-      },
+      target: bodyInstanceId,
       handle: (req) => {
         const body = objectBody(req);
         if (typeof body.instanceId !== 'string' || !body.instanceId) return baiduFail('InappropriateJSON', 'instanceId is required.');

@@ -1,44 +1,23 @@
 // Rule tables for the Alibaba and Baidu release rules (domain/rules/alibaba.ts, domain/rules/baidu.ts), and a
 // check against the simulators that every fate the plan states is what the provider then does.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { planRelease, type Fate, type Plan } from '../../domain/plan';
+import { isGone, planRelease, type Fate, type Plan } from '../../domain/plan';
 import type { ValidRequest } from '../../domain/request';
-import { RESOURCE_KINDS, type Disk, type ResourceKind, type ResourceRef, type ResourceSnapshot, type Snapshot } from '../../domain/resource';
+import type { ResourceRef } from '../../domain/resource';
+import { disk, diskFates as existingDiskFates, options, snap, snapFates as existingSnapFates, snapshot } from './plan-fixtures';
 import type { ProviderAdapter } from '../../providers/adapter';
 import { createAlibabaAdapter } from '../../providers/alibaba';
 import { createBaiduAdapter } from '../../providers/baidu';
 import { startSimulators, type RunningSimulators } from '../../simulators/runtime';
 
 type Options = ValidRequest['options'];
-const request = (o: Partial<Options> = {}): Pick<ValidRequest, 'options' | 'backup'> => ({
-  options: { stopIfRunning: false, retainedDataDisks: 'keep', retainedSnapshots: 'keep', overrideProtectionTag: false, ...o },
-  backup: { required: true, confirmWithinMs: 60_000 },
-});
-
-function snap(kind: ResourceKind, s: Partial<ResourceSnapshot> = {}): ResourceSnapshot {
-  return {
-    ref: { provider: RESOURCE_KINDS[kind], kind, region: 'r', resourceId: 'res-1' },
-    exists: true,
-    status: 'stopped',
-    rawStatus: 'Stopped',
-    charging: { mode: 'pay-per-use', expired: false },
-    locks: [],
-    deletionProtection: false,
-    tags: {},
-    disks: [],
-    snapshots: [],
-    readAt: '2026-01-01T00:00:00Z',
-    ...s,
-  };
-}
-const disk = (id: string, d: Partial<Disk> = {}): Disk => ({ id, role: 'data', origin: 'with-resource', ...d });
-const snapshot = (id: string, sourceDiskId: string, type: Snapshot['type']): Snapshot => ({ id, sourceDiskId, type });
+const request = options;
 const existing = (p: Plan) => {
-  if (p.outcome === 'already-gone' || p.outcome === 'not-found') throw new Error(`no plan: ${p.outcome}`);
+  if (isGone(p)) throw new Error(`no plan: ${p.outcome}`);
   return p;
 };
-const diskFates = (p: Plan) => Object.fromEntries(existing(p).disks.map((d) => [d.disk.id, d.fate]));
-const snapFates = (p: Plan) => Object.fromEntries(existing(p).snapshots.map((s) => [s.snapshot.id, s.fate]));
+const diskFates = (p: Plan) => existingDiskFates(existing(p));
+const snapFates = (p: Plan) => existingSnapFates(existing(p));
 
 describe('Alibaba: automatic snapshots follow their disk, including a disk deleted at cleanup (DeleteDisk)', () => {
   const s = snap('ecs-instance', {

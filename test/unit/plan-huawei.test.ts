@@ -1,43 +1,16 @@
 // Table tests of the Huawei release rules (domain/rules/huawei.ts): every precondition the provider's own
 // call would refuse is a blocker; every disk and snapshot a Huawei release touches has its fate.
 import { describe, expect, it } from 'vitest';
-import { isGone, planRelease, type BlockerCode, type ExistingPlan, type Fate } from '../../domain/plan';
+import { type BlockerCode, type ExistingPlan, type Fate } from '../../domain/plan';
 import type { ValidRequest } from '../../domain/request';
-import { RESOURCE_KINDS, type Disk, type HostVm, type ResourceKind, type ResourceSnapshot } from '../../domain/resource';
-
-const options = (o: Partial<ValidRequest['options']> = {}): Pick<ValidRequest, 'options' | 'backup'> => ({
-  options: { stopIfRunning: false, retainedDataDisks: 'keep', retainedSnapshots: 'keep', overrideProtectionTag: false, ...o },
-  backup: { required: true, confirmWithinMs: 60_000 },
-});
+import type { ResourceKind, ResourceSnapshot } from '../../domain/resource';
+import { codes, disk, diskFates, existingPlan, options, snap as baseSnap, snapFates, vm } from './plan-fixtures';
 
 const SUB = { mode: 'subscription', expired: false } as const;
 
-function snap(kind: ResourceKind, s: Partial<ResourceSnapshot> = {}): ResourceSnapshot {
-  return {
-    ref: { provider: RESOURCE_KINDS[kind], kind, region: 'r', projectId: 'p', resourceId: 'res-1' },
-    exists: true,
-    status: 'running',
-    rawStatus: 'RUNNING',
-    charging: { mode: 'pay-per-use', expired: false },
-    locks: [],
-    deletionProtection: false,
-    tags: {},
-    disks: [],
-    snapshots: [],
-    readAt: '2026-01-01T00:00:00Z',
-    ...s,
-  };
-}
-const disk = (id: string, d: Partial<Disk> = {}): Disk => ({ id, role: 'data', origin: 'with-resource', ...d });
-const vm = (id: string, v: Partial<HostVm> = {}): HostVm => ({ id, service: 'ECS', chargingMode: 'pay-per-use', status: 'ACTIVE', ...v });
-const existing = (s: ResourceSnapshot, o: Partial<ValidRequest['options']> = {}): ExistingPlan => {
-  const p = planRelease(s, options(o));
-  if (isGone(p)) throw new Error('unexpected gone plan');
-  return p;
-};
-const codes = (p: ExistingPlan) => p.blockers.map((b) => b.code);
-const diskFates = (p: ExistingPlan) => Object.fromEntries(p.disks.map((d) => [d.disk.id, d.fate]));
-const snapFates = (p: ExistingPlan) => Object.fromEntries(p.snapshots.map((s) => [s.snapshot.id, s.fate]));
+/** Huawei resources in the tables are running unless a row says otherwise. */
+const snap = (kind: ResourceKind, s: Partial<ResourceSnapshot> = {}): ResourceSnapshot => baseSnap(kind, { status: 'running', rawStatus: 'RUNNING', ...s });
+const existing = (s: ResourceSnapshot, o: Partial<ValidRequest['options']> = {}): ExistingPlan => existingPlan(s, options(o));
 
 const ACCOUNT_FROZEN = { accountFrozen: { reason: 'arrears', detail: 'the account owes 12.5 CNY' } };
 const host = (s: Partial<ResourceSnapshot> = {}) => snap('dcc-host', { charging: SUB, ...s });

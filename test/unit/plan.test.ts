@@ -1,41 +1,12 @@
 // Table tests of the release rules (domain/plan.ts): every seed rule, per provider.
 import { describe, expect, it } from 'vitest';
-import { isGone, planChanges, planRelease as planAny, type BlockerCode, type ExistingPlan, type Fate } from '../../domain/plan';
+import { planChanges, planRelease as planAny, type BlockerCode, type ExistingPlan, type Fate } from '../../domain/plan';
 import type { ValidRequest } from '../../domain/request';
-import { RESOURCE_KINDS, type Disk, type ResourceKind, type ResourceSnapshot, type Snapshot } from '../../domain/resource';
+import type { ResourceKind, ResourceSnapshot } from '../../domain/resource';
+import { codes, disk, diskFates, existingPlan, options, snap, snapFates, snapshot } from './plan-fixtures';
 
-const options = (o: Partial<ValidRequest['options']> = {}): Pick<ValidRequest, 'options' | 'backup'> => ({
-  options: { stopIfRunning: false, retainedDataDisks: 'keep', retainedSnapshots: 'keep', overrideProtectionTag: false, ...o },
-  backup: { required: true, confirmWithinMs: 60_000 },
-});
-
-function snap(kind: ResourceKind, s: Partial<ResourceSnapshot> = {}): ResourceSnapshot {
-  return {
-    ref: { provider: RESOURCE_KINDS[kind], kind, region: 'r', projectId: 'p', resourceId: 'res-1' },
-    exists: true,
-    status: 'stopped',
-    rawStatus: 'Stopped',
-    charging: { mode: 'pay-per-use', expired: false },
-    locks: [],
-    deletionProtection: false,
-    tags: {},
-    disks: [],
-    snapshots: [],
-    readAt: '2026-01-01T00:00:00Z',
-    ...s,
-  };
-}
-const disk = (id: string, d: Partial<Disk> = {}): Disk => ({ id, role: 'data', origin: 'with-resource', ...d });
-const snapshot = (id: string, sourceDiskId: string, type: Snapshot['type']): Snapshot => ({ id, sourceDiskId, type });
 /** The plan of a resource that exists (every table below is about one). */
-function planRelease(...args: Parameters<typeof planAny>): ExistingPlan {
-  const plan = planAny(...args);
-  if (isGone(plan)) throw new Error(`expected a resource that exists, got ${plan.outcome}`);
-  return plan;
-}
-const codes = (p: ExistingPlan) => p.blockers.map((b) => b.code);
-const diskFates = (p: ExistingPlan) => Object.fromEntries(p.disks.map((d) => [d.disk.id, d.fate]));
-const snapFates = (p: ExistingPlan) => Object.fromEntries(p.snapshots.map((s) => [s.snapshot.id, s.fate]));
+const planRelease = (...args: Parameters<typeof planAny>): ExistingPlan => existingPlan(...args);
 
 describe('blockers', () => {
   const cases: [string, ResourceKind, Partial<ResourceSnapshot>, Partial<ValidRequest['options']>, BlockerCode[]][] = [

@@ -1,14 +1,11 @@
 // The release-protection tag fails closed: any spelling of the key, any value but an explicit "off".
 import { describe, expect, it } from 'vitest';
 import { planRelease } from '../../domain/plan';
-import type { ValidRequest } from '../../domain/request';
 import type { ResourceSnapshot } from '../../domain/resource';
+import { options as planOptions } from './plan-fixtures';
 import { isProtectionKey, PROTECTION_OFF_VALUES, protectionTagged, protectsValue } from '../../domain/rules/protection';
 
-const options = (overrideProtectionTag = false): Pick<ValidRequest, 'options' | 'backup'> => ({
-  options: { stopIfRunning: false, retainedDataDisks: 'keep', retainedSnapshots: 'keep', overrideProtectionTag },
-  backup: { required: true, confirmWithinMs: 60_000 },
-});
+const options = (overrideProtectionTag = false) => planOptions({ overrideProtectionTag });
 
 const snap = (tags: Record<string, string>, s: Partial<ResourceSnapshot> = {}): ResourceSnapshot => ({
   ref: { provider: 'alibaba', kind: 'ecs-instance', region: 'cn-hangzhou', resourceId: 'i-1' },
