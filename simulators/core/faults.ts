@@ -5,13 +5,16 @@ import type { SimProviderName } from './types';
  * A fault injected through the admin API. It matches calls by provider, action and target, and does
  * one of: answer with a provider error (`error`), add latency, apply the call but drop its answer
  * (`dropResponse`: the provider accepted it, the client never hears), or hold a resource in its
- * current transition (`stuck`, which needs `target`).
+ * current transition (`stuck`, which needs `target`). With `applied`, an `error` is answered *after* the
+ * call was applied, as real clouds sometimes do (a 5xx or a throttling answer to a request that took effect).
  */
 export interface FaultSpec {
   provider: SimProviderName;
   action?: string;
   target?: string;
   error?: { code: string; httpStatus?: number; message?: string };
+  /** The call is applied first, then `error` is answered instead of the real answer. */
+  applied?: boolean;
   /** Probability that a matching call is affected (default 1). */
   rate?: number;
   /** Affect at most this many calls, then the fault is spent (default: unlimited). */
@@ -28,6 +31,8 @@ export interface ActiveFault extends FaultSpec {
 
 export interface FaultEffect {
   error?: { code: string; httpStatus?: number; message?: string };
+  /** Answer this error after applying the call. */
+  errorAfterApply?: { code: string; httpStatus?: number; message?: string };
   latencyMs: number;
   dropResponse: boolean;
 }
@@ -79,7 +84,8 @@ export class Faults {
       if (this.random() >= (f.rate ?? 1)) continue;
       f.hits++;
       effect.latencyMs += f.latencyMs ?? 0;
-      if (f.error && !effect.error) effect.error = f.error;
+      if (f.error && f.applied && !effect.errorAfterApply) effect.errorAfterApply = f.error;
+      else if (f.error && !effect.error) effect.error = f.error;
       if (f.dropResponse) effect.dropResponse = true;
     }
     return effect;

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Throttle, type ThrottleSettings } from './throttle';
+import type { FaultEffect } from './faults';
 import { SimErrorThrown, type ProviderSim, type SimContext, type SimError } from './types';
 
 /** The raw request body: signatures cover the exact bytes, so no parser touches it first. */
@@ -41,16 +42,9 @@ export function createSimServer(sim: ProviderSim, ctx: SimContext, throttle: Thr
     if (authError) return answerError(req, reply, authError);
     const effect = ctx.faults.effectFor(sim.name, req.simCall.action, req.simCall.target);
     if (effect.latencyMs > 0) await sleep(effect.latencyMs);
-    if (effect.error) {
-      const known = sim.errorCatalog[effect.error.code];
-      (req as FastifyRequest & { simInjected?: boolean }).simInjected = true;
-      return answerError(req, reply, {
-        code: effect.error.code,
-        httpStatus: effect.error.httpStatus ?? known?.httpStatus ?? 500,
-        message: effect.error.message ?? known?.message ?? 'Injected fault.',
-      });
-    }
+    if (effect.error) return answerError(req, reply, injected(req, effect.error));
     req.simDrop = effect.dropResponse;
+    if (effect.errorAfterApply) req.simErrorAfterApply = injected(req, effect.errorAfterApply);
   });
 
   app.setErrorHandler((error, req, reply) => {
@@ -65,21 +59,56 @@ export function createSimServer(sim: ProviderSim, ctx: SimContext, throttle: Thr
     return answerError(req, reply, { httpStatus: 404, code: 'NotFound', message: `No such API: ${req.method} ${req.url}` });
   });
 
-  // The call was applied; a "dropped response" fault now cuts the connection before the answer leaves.
+  /** An injected error in the provider's own shape (its catalogue fills in what the fault leaves out). */
+  function injected(req: FastifyRequest, error: NonNullable<FaultEffect['error']>): SimError {
+    const known = sim.errorCatalog[error.code];
+    (req as FastifyRequest & { simInjected?: boolean }).simInjected = true;
+    return { code: error.code, httpStatus: error.httpStatus ?? known?.httpStatus ?? 500, message: error.message ?? known?.message ?? 'Injected fault.' };
+  }
+
+  // The call was applied. Logged here, whether or not its answer reaches anyone (a client that went away, a
+  // dropped answer); an `applied` fault then swaps the answer for an error; a "dropped response" fault cuts
+  // the connection before the answer leaves.
   app.addHook('onSend', async (req, reply, payload) => {
-    if (req.simDrop) {
-      recordCall(req, reply.statusCode); // onResponse never fires for a destroyed socket
-      reply.raw.socket?.destroy();
+    const late = req.simErrorAfterApply;
+    if (late && !req.simErrorAfterApplySent) {
+      req.simErrorAfterApplySent = true;
+      const captured = captureError(req, late);
+      void reply.code(captured.status);
+      for (const [k, v] of Object.entries(captured.headers)) void reply.header(k, v);
+      recordCall(req, captured.status);
+      return captured.body;
     }
+    recordCall(req, reply.statusCode);
+    if (req.simDrop) reply.raw.socket?.destroy();
     return payload;
   });
 
   app.addHook('onResponse', async (req, reply) => {
     recordCall(req, reply.statusCode);
   });
-  app.addHook('onRequestAbort', async (req) => {
-    if (req.simDrop) recordCall(req, 0);
-  });
+
+  /** What the simulator's own error renderer would answer, without sending it. */
+  function captureError(req: FastifyRequest, error: SimError): { status: number; headers: Record<string, string>; body: string } {
+    const out = { status: error.httpStatus, headers: {} as Record<string, string>, body: '' };
+    const shim = {
+      code(status: number) {
+        out.status = status;
+        return shim;
+      },
+      header(k: string, v: string) {
+        out.headers[k] = v;
+        return shim;
+      },
+      send(body: unknown) {
+        out.body = typeof body === 'string' ? body : JSON.stringify(body);
+        return shim;
+      },
+      request: req,
+    };
+    sim.renderError(shim as unknown as Parameters<ProviderSim['renderError']>[0], error, req.simRequestId);
+    return out;
+  }
 
   const logged = new WeakSet<FastifyRequest>();
   function recordCall(req: FastifyRequest, statusCode: number) {

@@ -67,5 +67,8 @@ declare module 'fastify' {
     simRequestId: string;
     simCall?: CallDescription;
     simDrop?: boolean;
+    /** Answer this error once the call was applied (an `applied` fault). */
+    simErrorAfterApply?: SimError;
+    simErrorAfterApplySent?: boolean;
   }
 }

@@ -209,4 +209,14 @@ describe('Temporal semantics at the edges', () => {
     expect(report.deleted.find((d) => d.id === 'd-bp1stopped01dat2')).toMatchObject({ observed: 'gone' });
     expect(await h.admin.calls({ action: 'DeleteDisk' })).toHaveLength(1);
   });
+
+  it('a "try later" answered to a destructive call that was nevertheless applied is not retried: the fresh status read shows it took effect', async () => {
+    await h.admin.injectFault({ provider: 'alibaba', action: 'DeleteInstances', error: { code: 'Throttling.User', httpStatus: 400 }, applied: true, times: 1 });
+    const report = await (await h.start(ecs('i-bp1stoppedpaygo01'))).result();
+    expect(report.outcome).toBe('released');
+    expect(await h.admin.calls({ action: 'DeleteInstances' })).toHaveLength(1);
+    expect(report.steps.find((s) => s.name.endsWith('(once)'))).toMatchObject({ outcome: 'unknown' });
+    expect(report.steps.find((s) => s.name.endsWith('(once)'))?.detail).toContain('took effect');
+    expect(await instances()).not.toContain('i-bp1stoppedpaygo01');
+  });
 });

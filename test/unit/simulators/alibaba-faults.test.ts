@@ -1,5 +1,6 @@
 import * as $Ecs from '@alicloud/ecs20140526';
 import { describe, expect, it } from 'vitest';
+import { createEcsClient } from '../../../providers/alibaba/client';
 import { useAlibabaSim } from './alibaba-setup';
 
 // Throttling, the four fault kinds and the call log, as an SDK client sees them.
@@ -56,6 +57,37 @@ describe('injected faults', () => {
     expect(instanceState('i-bp1stoppedpaygo01')?.releasing).toBe(true);
     const [call] = await ctx.admin.calls({ action: 'DeleteInstance', target: 'i-bp1stoppedpaygo01' });
     expect(call).toMatchObject({ dropped: true, httpStatus: 200 }); // what it would have answered
+  });
+
+  it('an error answered after the call was applied: the SDK sees the error, the state and the call log show it applied', async () => {
+    await ctx.admin.injectFault({
+      provider: 'alibaba',
+      action: 'DeleteInstance',
+      target: 'i-bp1stoppedpaygo01',
+      error: { code: 'ServiceUnavailable', httpStatus: 503 },
+      applied: true,
+      times: 1,
+    });
+    const err = await failure(ctx.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: 'i-bp1stoppedpaygo01' })));
+    expect(err).toMatchObject({ code: 'ServiceUnavailable', statusCode: 503 });
+    expect(instanceState('i-bp1stoppedpaygo01')?.releasing).toBe(true);
+    const [call] = await ctx.admin.calls({ action: 'DeleteInstance', target: 'i-bp1stoppedpaygo01' });
+    expect(call).toMatchObject({ httpStatus: 503, errorCode: 'ServiceUnavailable', injected: true });
+  });
+
+  it('a request whose client went away is still applied and still in the call log', async () => {
+    await ctx.admin.injectFault({ provider: 'alibaba', action: 'DeleteInstance', target: 'i-bp1stoppedpaygo01', latencyMs: 1_500, times: 1 });
+    const impatient = createEcsClient({
+      endpoint: ctx.sims.endpoints.alibaba,
+      region: 'cn-hangzhou',
+      accessKeyId: 'sim-alibaba-ak',
+      accessKeySecret: 'sim-alibaba-sk',
+      timeoutMs: 300,
+    });
+    await failure(impatient.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: 'i-bp1stoppedpaygo01' })));
+    await sleep(1_700);
+    expect(instanceState('i-bp1stoppedpaygo01')?.releasing).toBe(true);
+    expect(await ctx.admin.calls({ action: 'DeleteInstance', target: 'i-bp1stoppedpaygo01' })).toHaveLength(1);
   });
 
   it('stuck: holds an instance in Stopping until the fault is cleared', async () => {
