@@ -10,6 +10,7 @@ import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import type { ReleaseReport } from '../../domain/report';
 import type { releaseResource } from '../../workflows';
 import { confirmBackupUpdate } from '../../workflows/messages';
+import { defaultFixture } from '../../simulators/runtime';
 import { failureOf, useSimHarness } from './harness';
 
 const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
@@ -218,5 +219,18 @@ describe('Temporal semantics at the edges', () => {
     expect(report.steps.find((s) => s.name.endsWith('(once)'))).toMatchObject({ outcome: 'unknown' });
     expect(report.steps.find((s) => s.name.endsWith('(once)'))?.detail).toContain('took effect');
     expect(await instances()).not.toContain('i-bp1stoppedpaygo01');
+  });
+
+  it('the protection override has its own deadline, not the backup confirmation window', async () => {
+    const fixture = defaultFixture() as { alibaba: { instances: { id: string; tags?: Record<string, string> }[] } };
+    fixture.alibaba.instances.find((i) => i.id === 'i-bp1stoppedpaygo01')!.tags = { Release_Protection: 'yes' };
+    await h.admin.reset(fixture);
+    const input = ecs('i-bp1stoppedpaygo01', {
+      backup: { required: false, confirmWithin: '30d' },
+      options: { overrideProtectionTag: true, approveOverrideWithin: '2s' },
+    });
+    const f = await failureOf((await h.start(input)).result());
+    expect(f.type).toBe('ApprovalNotGiven');
+    expect(await instances()).toContain('i-bp1stoppedpaygo01');
   });
 });
