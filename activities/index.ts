@@ -26,6 +26,17 @@ export function createActivities({ adapters }: ActivityDeps) {
     if (!a) throw ApplicationFailure.nonRetryable(`no adapter is configured for provider ${ref.provider}`, ActivityFailureType.rejected);
     return a;
   };
+  /** A capability of the resource's kind; asking a kind for one it does not have is a final error, never a call. */
+  const capability = <C extends 'stopper' | 'drainer'>(ref: ResourceRef, name: C): NonNullable<ProviderAdapter[C]> => {
+    const c = adapter(ref)[name];
+    if (!c || !c.kinds.includes(ref.kind)) {
+      throw ApplicationFailure.nonRetryable(
+        `${ref.kind} ${name === 'stopper' ? 'is never stopped before a release' : 'has no VMs to drain'}`,
+        ActivityFailureType.rejected,
+      );
+    }
+    return c;
+  };
 
   return {
     /** Validate the workflow input; a bad input fails the release at once, naming every wrong field. */
@@ -47,7 +58,8 @@ export function createActivities({ adapters }: ActivityDeps) {
     },
 
     async stopInstance(ref: ResourceRef): Promise<CallReceipt> {
-      return translated(() => adapter(ref).stop(ref));
+      const stopper = capability(ref, 'stopper');
+      return translated(() => stopper.stop(ref));
     },
 
     /** Polls by failing until the instance is stopped; the retry policy sets the pace, the history stays small. */
@@ -119,16 +131,14 @@ export function createActivities({ adapters }: ActivityDeps) {
 
     /** Drain: submit one ECS delete job for a batch of VMs on a host. */
     async submitVmDeletion(ref: ResourceRef, vmIds: string[]): Promise<CallReceipt & { jobId: string }> {
-      const a = adapter(ref);
-      if (!a.deleteVms) throw ApplicationFailure.nonRetryable(`${ref.kind} has no VMs to drain`, ActivityFailureType.rejected);
-      return translated(() => a.deleteVms!(ref, vmIds), { destructive: true });
+      const drainer = capability(ref, 'drainer');
+      return translated(() => drainer.deleteVms(ref, vmIds), { destructive: true });
     },
 
     /** Drain: polls (by failing) until the job ends; SUCCESS or FAIL both return, with every sub-job. */
     async awaitVmDeletion(ref: ResourceRef, jobId: string): Promise<VmDeleteJob> {
-      const a = adapter(ref);
-      if (!a.vmDeleteJob) throw ApplicationFailure.nonRetryable(`${ref.kind} has no VM jobs`, ActivityFailureType.rejected);
-      const job = await translated(() => a.vmDeleteJob!(ref, jobId));
+      const drainer = capability(ref, 'drainer');
+      const job = await translated(() => drainer.vmDeleteJob(ref, jobId));
       if (job.status === 'SUCCESS' || job.status === 'FAIL') return job;
       throw notYet(`job ${jobId} is ${job.status}`);
     },

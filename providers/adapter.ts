@@ -16,9 +16,6 @@ export interface ProviderAdapter {
   /** Read the resource and everything the planner needs. A resource that is gone gives `exists: false`, not an error. */
   inspect(ref: ResourceRef): Promise<ResourceSnapshot>;
 
-  /** Stop a running instance (Alibaba releases only Stopped instances). Resolves once the stop was accepted. */
-  stop(ref: ResourceRef): Promise<CallReceipt>;
-
   /**
    * The destructive call. "Already gone / already unsubscribed" resolves with `alreadyDone: true`.
    * Never retried internally: the caller decides, because a second call must never follow an accepted one.
@@ -40,11 +37,25 @@ export interface ProviderAdapter {
    */
   observe(ref: ResourceRef, items: readonly ObservedItem[]): Promise<Observation[]>;
 
-  /** DCC host drain (Huawei only): submit one ECS delete job for these VMs. */
-  deleteVms?(ref: ResourceRef, vmIds: string[]): Promise<CallReceipt & { jobId: string }>;
+  /** What only some kinds can do, present only on the adapters whose kinds need it (listed in it). */
+  readonly stopper?: InstanceStopper;
+  readonly drainer?: HostDrainer;
+}
 
-  /** DCC host drain (Huawei only): follow an ECS delete job and its sub-jobs. */
-  vmDeleteJob?(ref: ResourceRef, jobId: string): Promise<VmDeleteJob>;
+/** Kinds that are released only once stopped (Alibaba ECS). */
+export interface InstanceStopper {
+  readonly kinds: readonly ResourceKind[];
+  /** Stop a running instance. Resolves once the stop was accepted (already stopping or stopped: `alreadyDone`). */
+  stop(ref: ResourceRef): Promise<CallReceipt>;
+}
+
+/** Hosts whose VMs must be deleted before the host is released (Huawei DCC), through ECS delete jobs. */
+export interface HostDrainer {
+  readonly kinds: readonly ResourceKind[];
+  /** Submit one ECS delete job for these VMs. */
+  deleteVms(ref: ResourceRef, vmIds: string[]): Promise<CallReceipt & { jobId: string }>;
+  /** Follow an ECS delete job and its sub-jobs. */
+  vmDeleteJob(ref: ResourceRef, jobId: string): Promise<VmDeleteJob>;
 }
 
 /** An item a release deleted or kept: the resource itself, a disk, a snapshot, a VM of a drained host. */

@@ -109,18 +109,21 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
       };
     },
 
-    async stop(ref) {
-      try {
-        const res = await sdkCall(() => client(ref.region).stopInstance(new $Ecs.StopInstanceRequest({ instanceId: ref.resourceId })));
-        return { requestId: res.body?.requestId, alreadyDone: false };
-      } catch (err) {
-        // ECS refuses to stop an instance that is not Running; if it is already stopping or stopped, that is what was asked.
-        if (err instanceof ProviderError && err.code === 'IncorrectInstanceStatus') {
-          const inst = await describeInstance(ref);
-          if (inst?.status === 'Stopped' || inst?.status === 'Stopping') return { requestId: err.requestId, alreadyDone: true };
+    stopper: {
+      kinds: ['ecs-instance'],
+      async stop(ref) {
+        try {
+          const res = await sdkCall(() => client(ref.region).stopInstance(new $Ecs.StopInstanceRequest({ instanceId: ref.resourceId })));
+          return { requestId: res.body?.requestId, alreadyDone: false };
+        } catch (err) {
+          // ECS refuses to stop an instance that is not Running; if it is already stopping or stopped, that is what was asked.
+          if (err instanceof ProviderError && err.code === 'IncorrectInstanceStatus') {
+            const inst = await describeInstance(ref);
+            if (inst?.status === 'Stopped' || inst?.status === 'Stopping') return { requestId: err.requestId, alreadyDone: true };
+          }
+          throw err;
         }
-        throw err;
-      }
+      },
     },
 
     async destroy(ref: ResourceRef, action: ReleaseAction, options) {

@@ -148,12 +148,6 @@ export function createBaiduAdapter(cfg: BaiduAdapterConfig): ProviderAdapter {
       };
     },
 
-    stop: (ref) =>
-      send(ref, { method: 'PUT', path: path('/v2/instance', ref.resourceId), params: { stop: '' }, body: { forceStop: false } }).then((a) => ({
-        requestId: a.requestId,
-        alreadyDone: false,
-      })),
-
     async destroy(ref: ResourceRef, action: ReleaseAction, options: DestroyOptions): Promise<CallReceipt> {
       transportFor(ref);
       if (action !== 'delete') throw unsupported(`BCC instances are released with 'delete', not '${action}'`);

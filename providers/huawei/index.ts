@@ -74,12 +74,6 @@ export function createHuaweiAdapter(cfg: HuaweiAdapterConfig): ProviderAdapter {
       }
     },
 
-    stop(ref) {
-      kindOf(ref);
-      scopeOf(ref);
-      return Promise.reject(unsupported(ref, 'stop (not needed before a Huawei release)'));
-    },
-
     async destroy(ref, action) {
       return kindOf(ref) === 'dcc-host' ? destroyHost(api, ref, action) : destroyLiteServer(api, ref, action);
     },
@@ -111,14 +105,10 @@ export function createHuaweiAdapter(cfg: HuaweiAdapterConfig): ProviderAdapter {
       });
     },
 
-    async deleteVms(ref, vmIds) {
-      kindOf(ref);
-      return deleteHostVms(api, ref, vmIds);
-    },
-
-    async vmDeleteJob(ref, jobId) {
-      kindOf(ref);
-      return readVmDeleteJob(api, ref, jobId);
+    drainer: {
+      kinds: ['dcc-host'],
+      deleteVms: (ref, vmIds) => deleteHostVms(api, ref, vmIds),
+      vmDeleteJob: (ref, jobId) => readVmDeleteJob(api, ref, jobId),
     },
   };
 }

@@ -17,7 +17,6 @@ function adapterWith(overrides: Partial<ProviderAdapter>): ProviderAdapter {
   return {
     kinds: ['ecs-instance'],
     inspect: unused,
-    stop: unused,
     destroy: unused,
     status: unused,
     deleteDisk: unused,
@@ -56,6 +55,13 @@ describe('activities', () => {
     const early = await failureOf(new MockActivityEnvironment({ attempt: 1 }).run(a.observeItems, ref, disk1, 3));
     expect(early).toMatchObject({ type: ActivityFailureType.notYet, category: ApplicationFailureCategory.BENIGN });
     await expect(new MockActivityEnvironment({ attempt: 3 }).run(a.observeItems, ref, disk1, 3)).resolves.toEqual(seen);
+  });
+
+  it('a capability the kind lacks is a final error, never a call', async () => {
+    const a = createActivities({ adapters: { alibaba: adapterWith({}) } });
+    const f = await failureOf(new MockActivityEnvironment().run(a.submitVmDeletion, ref, ['vm-1']));
+    expect(f).toMatchObject({ type: ActivityFailureType.rejected, nonRetryable: true });
+    expect(f.message).toContain('no VMs to drain');
   });
 
   it('sendDestroy: exactly one provider request, no read first', async () => {

@@ -176,14 +176,14 @@ describe('destroy', () => {
 
 describe('stop', () => {
   it('stops a running instance; asking again while it stops resolves alreadyDone', async () => {
-    expect(await adapter.stop(ref('i-bp1runningpaygo02'))).toMatchObject({ alreadyDone: false });
-    expect(await adapter.stop(ref('i-bp1runningpaygo02'))).toMatchObject({ alreadyDone: true });
+    expect(await adapter.stopper!.stop(ref('i-bp1runningpaygo02'))).toMatchObject({ alreadyDone: false });
+    expect(await adapter.stopper!.stop(ref('i-bp1runningpaygo02'))).toMatchObject({ alreadyDone: true });
     expect((await adapter.inspect(ref('i-bp1runningpaygo02'))).status).toBe('stopping');
   });
 
   it('a pending or locked instance is refused', async () => {
-    expect((await providerError(adapter.stop(ref('i-bp1pending07')))).errorClass).toBe('retryable');
-    expect((await providerError(adapter.stop(ref('i-bp1seclocked06')))).code).toBe('InstanceLockedForSecurity');
+    expect((await providerError(adapter.stopper!.stop(ref('i-bp1pending07')))).errorClass).toBe('retryable');
+    expect((await providerError(adapter.stopper!.stop(ref('i-bp1seclocked06')))).code).toBe('InstanceLockedForSecurity');
   });
 });
 

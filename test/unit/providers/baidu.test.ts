@@ -190,10 +190,9 @@ describe('destroy', () => {
   });
 });
 
-describe('stop and cleanup calls', () => {
-  it('stops a running instance', async () => {
-    await baidu.stop(ref('i-post0001'));
-    expect((await baidu.inspect(ref('i-post0001'))).status).toBe('stopping');
+describe('cleanup calls', () => {
+  it('has no stop: a BCC instance is released running', () => {
+    expect(baidu.stopper).toBeUndefined();
   });
 
   it('deletes a detached disk and a snapshot; missing ones are alreadyDone; refusals are classified', async () => {

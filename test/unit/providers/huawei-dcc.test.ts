@@ -26,7 +26,7 @@ const host = (id: string): ResourceRef => ({ provider: 'huawei', kind: 'dcc-host
 async function jobUntilDone(r: ResourceRef, jobId: string): Promise<VmDeleteJob[]> {
   const seen: VmDeleteJob[] = [];
   for (let i = 0; i < 100; i++) {
-    const job = await ctx.adapter.vmDeleteJob!(r, jobId);
+    const job = await ctx.adapter.drainer!.vmDeleteJob(r, jobId);
     seen.push(job);
     if (job.status === 'SUCCESS' || job.status === 'FAIL') return seen;
     await new Promise((res) => setTimeout(res, 50));
@@ -71,7 +71,7 @@ describe('dcc-host inspect', () => {
 describe('dcc-host drain', () => {
   it('mixed VMs: one job, the ECS pay-per-use VM goes, managed and yearly/monthly VMs fail with reasons', async () => {
     const ids = [VM.ecs, VM.rds, VM.mrs, VM.cce, VM.prepaid];
-    const receipt = await ctx.adapter.deleteVms!(host(HOST.mixed), ids);
+    const receipt = await ctx.adapter.drainer!.deleteVms(host(HOST.mixed), ids);
     expect(receipt).toMatchObject({ jobId: expect.any(String), requestId: expect.stringMatching(/^[0-9a-f]{32}$/), alreadyDone: false });
     const seen = await jobUntilDone(host(HOST.mixed), receipt.jobId);
     const job = seen.at(-1)!;
@@ -93,7 +93,7 @@ describe('dcc-host drain', () => {
   });
 
   it('pay-per-use VMs drained, data disks kept (delete_volume false), then the host unsubscribed to gone', async () => {
-    const { jobId } = await ctx.adapter.deleteVms!(host(HOST.payg), [VM.payg1, VM.payg2]);
+    const { jobId } = await ctx.adapter.drainer!.deleteVms(host(HOST.payg), [VM.payg1, VM.payg2]);
     const job = (await jobUntilDone(host(HOST.payg), jobId)).at(-1)!;
     expect(job).toMatchObject({ status: 'SUCCESS', subJobs: [{ status: 'SUCCESS' }, { status: 'SUCCESS' }] });
     const state = await ctx.admin.state<{ huawei: { volumes: { id: string; attachments: unknown[] }[] } }>();
@@ -116,7 +116,7 @@ describe('dcc-host drain', () => {
 
   it('one deleteVms is exactly one ECS DeleteServers call', async () => {
     await ctx.admin.clearCalls();
-    await ctx.adapter.deleteVms!(host(HOST.payg), [VM.payg1]);
+    await ctx.adapter.drainer!.deleteVms(host(HOST.payg), [VM.payg1]);
     expect(await ctx.admin.calls({ provider: 'huawei', action: 'DeleteServers' })).toHaveLength(1);
   });
 
@@ -133,10 +133,10 @@ describe('dcc-host drain', () => {
   it('refuses more than 1000 VMs, or none, without a call; an unknown job is not-found', async () => {
     await ctx.admin.clearCalls();
     const many = Array.from({ length: 1001 }, (_, i) => `vm-${i}`);
-    expect(await rejection(ctx.adapter.deleteVms!(host(HOST.payg), many))).toMatchObject({ code: 'InvalidParameter', errorClass: 'final' });
-    expect(await rejection(ctx.adapter.deleteVms!(host(HOST.payg), []))).toMatchObject({ code: 'InvalidParameter' });
+    expect(await rejection(ctx.adapter.drainer!.deleteVms(host(HOST.payg), many))).toMatchObject({ code: 'InvalidParameter', errorClass: 'final' });
+    expect(await rejection(ctx.adapter.drainer!.deleteVms(host(HOST.payg), []))).toMatchObject({ code: 'InvalidParameter' });
     expect(await ctx.admin.calls({ provider: 'huawei' })).toEqual([]);
-    expect(await rejection(ctx.adapter.vmDeleteJob!(host(HOST.payg), 'ffffffffffffffffffffffffffffffff'))).toMatchObject({
+    expect(await rejection(ctx.adapter.drainer!.vmDeleteJob(host(HOST.payg), 'ffffffffffffffffffffffffffffffff'))).toMatchObject({
       errorClass: 'not-found',
       httpStatus: 404,
     });

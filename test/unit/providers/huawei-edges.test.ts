@@ -195,8 +195,8 @@ describe('item 7: the drained VMs disks are in the plan', () => {
     expect(p.snapshots.map((x) => [x.snapshot.id, x.fate])).toEqual([[id('5', 7), 'retained']]);
     expect(p).toMatchObject({ outcome: 'proceed', prepare: [{ step: 'drain', vmIds: [id('9', 8)] }], gates: ['backup'] });
 
-    const { jobId } = await ctx.adapter.deleteVms!(ref('dcc-host', id('7', 6)), [id('9', 8)]);
-    await eventually(async () => expect((await ctx.adapter.vmDeleteJob!(ref('dcc-host', id('7', 6)), jobId)).status).toBe('SUCCESS'));
+    const { jobId } = await ctx.adapter.drainer!.deleteVms(ref('dcc-host', id('7', 6)), [id('9', 8)]);
+    await eventually(async () => expect((await ctx.adapter.drainer!.vmDeleteJob(ref('dcc-host', id('7', 6)), jobId)).status).toBe('SUCCESS'));
     const seen = await ctx.adapter.observe(ref('dcc-host', id('7', 6)), [
       { type: 'vm', id: id('9', 8) },
       { type: 'disk', id: id('8', 81) },

@@ -54,7 +54,7 @@ describe('classified provider errors', () => {
     });
     await ctx.admin.injectFault({ provider: 'huawei', action: 'DeleteServers', error: { code: 'Ecs.0000', httpStatus: 503 }, times: 1 });
     const host: ResourceRef = { ...node('70000002-0000-4000-8000-000000000002'), kind: 'dcc-host' };
-    expect(await failure(ctx.adapter.deleteVms!(host, ['90000001-0000-4000-8000-000000000001']))).toMatchObject({
+    expect(await failure(ctx.adapter.drainer!.deleteVms(host, ['90000001-0000-4000-8000-000000000001']))).toMatchObject({
       code: 'Ecs.0000',
       httpStatus: 503,
       errorClass: 'retryable',
@@ -109,7 +109,7 @@ describe('credentials', () => {
       await failure(wrong.inspect(node(NODE))),
       await failure(wrong.destroy(node(PREPAID), 'unsubscribe', NO_OPTIONS)),
       await failure(wrong.destroy(node(NODE), 'delete', NO_OPTIONS)),
-      await failure(wrong.deleteVms!({ ...node('70000002-0000-4000-8000-000000000002'), kind: 'dcc-host' }, ['90000001-0000-4000-8000-000000000001'])),
+      await failure(wrong.drainer!.deleteVms({ ...node('70000002-0000-4000-8000-000000000002'), kind: 'dcc-host' }, ['90000001-0000-4000-8000-000000000001'])),
     ];
     vi.restoreAllMocks();
     for (const err of errors) {
