@@ -110,7 +110,7 @@ class Release {
       if ('outcome' in ready) return ready;
       plan = ready.plan;
     } catch (err) {
-      if (!isEnding(err) && (isCancellation(err) || this.cancelRequest)) throw this.cancelled('before any destructive call; nothing was deleted');
+      if (!isEnding(err) && (isCancellation(err) || this.cancelRequest)) throw this.cancelled(this.beforeTheCall());
       throw err;
     }
     // The point of no return: from here on, cancellation is refused and the release runs to its end.
@@ -404,12 +404,19 @@ class Release {
     return this.audit.fail(ReleaseFailureType.cancelled, 'cancelled', `cancelled by ${by.by} ${what}: ${by.reason}`);
   }
 
+  /** How a cancel before the release's own destructive call is worded: from what was actually deleted. */
+  private beforeTheCall(): string {
+    const deleted = this.audit.report.deleted.map((d) => `${d.type} ${d.id}`);
+    return deleted.length
+      ? `before the release's destructive call, after the drain deleted ${deleted.join(', ')}`
+      : 'before any destructive call; nothing was deleted';
+  }
+
   /** Any ending that is not already typed becomes one, with the report: a release never ends untyped. */
   private ending(err: unknown) {
     const { audit } = this;
     if (isEnding(err)) return err;
-    if (isCancellation(err))
-      return this.cancelled(audit.destructiveCallMade ? 'while the release was running' : 'before any destructive call; nothing was deleted');
+    if (isCancellation(err)) return this.cancelled(audit.destructiveCallMade ? 'while the release was running' : this.beforeTheCall());
     const what = failureMessage(err);
     const deleted = audit.report.deleted.map((d) => `${d.type} ${d.id}`);
     if (audit.destructiveCallMade || deleted.length > 0) {
