@@ -83,15 +83,22 @@ export function createActivities({ adapters }: ActivityDeps) {
     },
 
     /**
-     * Read every item again for the final verification. Retried (BENIGN) while the provider is still removing
-     * something, up to `settleAttempts`; then what is observed is returned as it is.
+     * Read every item again for the final verification, up to `settleAttempts` times: again while the provider
+     * is still removing something (BENIGN), and again when a read failed (throttling, an outage: an item is
+     * reported `unknown` only once its reads kept failing); then what is observed is returned as it is.
      */
     async observeItems(ref: ResourceRef, items: ObservedItem[], settleAttempts: number): Promise<Observation[]> {
       const seen = await translated(() => adapter(ref).observe(ref, items));
-      const settling = seen.filter((o) => o.state === 'deleting');
-      if (settling.length > 0 && Context.current().info.attempt < settleAttempts) {
-        throw notYet(`still being deleted: ${settling.map((o) => `${o.type} ${o.id}`).join(', ')}`);
-      }
+      if (Context.current().info.attempt >= settleAttempts) return seen;
+      const list = (state: Observation['state']) =>
+        seen
+          .filter((o) => o.state === state)
+          .map((o) => `${o.type} ${o.id}${o.detail ? ` (${o.detail})` : ''}`)
+          .join(', ');
+      const unread = list('unknown');
+      if (unread) throw ApplicationFailure.retryable(`could not be read: ${unread}`, ActivityFailureType.unreachable);
+      const settling = list('deleting');
+      if (settling) throw notYet(`still being deleted: ${settling}`);
       return seen;
     },
 

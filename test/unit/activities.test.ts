@@ -64,6 +64,15 @@ describe('activities', () => {
     expect(f.message).toContain('no VMs to drain');
   });
 
+  it('observeItems: an item whose read failed is read again (a retryable, not benign, failure) before it is reported unknown', async () => {
+    const seen: Observation[] = [{ type: 'snapshot', id: 's-1', state: 'unknown', detail: 'Throttling.User' }];
+    const a = createActivities({ adapters: { alibaba: adapterWith({ observe: () => Promise.resolve(seen) }) } });
+    const early = await failureOf(new MockActivityEnvironment({ attempt: 2 }).run(a.observeItems, ref, disk1, 5));
+    expect(early).toMatchObject({ type: ActivityFailureType.unreachable, nonRetryable: false });
+    expect(early.category).toBeUndefined();
+    await expect(new MockActivityEnvironment({ attempt: 5 }).run(a.observeItems, ref, disk1, 5)).resolves.toEqual(seen);
+  });
+
   it('sendDestroy: exactly one provider request, no read first', async () => {
     const destroy = vi.fn(() => Promise.resolve({ alreadyDone: false, requestId: 'r-1' }));
     const status = vi.fn();
