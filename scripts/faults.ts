@@ -1,0 +1,650 @@
+// `npm run test:faults`: the fault suite. Attacks the release workflow the way a hostile production would, against a
+// real Temporal dev server, the simulators and two real worker processes: provider errors, latency, lost answers and
+// errors answered after the call took effect, SIGKILLed workers, malformed inputs and update payloads. Then checks
+// the invariants (at most one destructive call per resource, reports that match the providers' state, no credential
+// anywhere, no workflow-task retry loop, typed endings) and prints its figures. Bounded (under 4 minutes), all on
+// 127.0.0.1; exit code 0 only if every invariant holds. FAULTS_SEED picks the run plan (kill times, victims, order).
+import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, TerminatedFailure } from '@temporalio/common';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRelease, progress } from '../client/release';
+import { ReleaseFailureType } from '../common/failure-types';
+import { SEARCH_ATTRIBUTES } from '../common/temporal';
+import { releaseWorkflowId, type ReleaseRequest } from '../domain/request';
+import type { ReleaseReport } from '../domain/report';
+import { SimAdminClient } from '../simulators/admin-client';
+import type { CallRecord } from '../simulators/core/call-log';
+import type { FaultSpec } from '../simulators/core/faults';
+import { defaultFixture, SIM_PROVIDERS, startSimulators, type RunningSimulators } from '../simulators/runtime';
+import { sandboxProviderConfig, simKey } from '../simulators/sandbox-config';
+import type { releaseResource } from '../workflows';
+import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from './dev-server';
+import { BAD_INPUT_TARGETS, badInputs, badUpdates, RELEASES, WAITING_RELEASE, type ReleaseCase } from './faults/catalogue';
+import { Fleet } from './faults/fleet';
+import { freePort, Lcg, messageOf, sleep, TimeoutError, withTimeout } from './faults/support';
+
+const HOST = '127.0.0.1';
+const NAMESPACE = 'default';
+const TASK_QUEUE = 'faults';
+const DEFAULT_SEED = 20261201;
+/** Everything is killed and the run fails past this (the suite must stay under 4 minutes). */
+const HARD_LIMIT_MS = 236_000;
+/** Releases must all have ended by then (from the start of the run). */
+const RELEASE_DEADLINE_MS = 205_000;
+/** Kills: at least MIN_KILLS, over at least KILL_WINDOW_MS of the attack, never past KILL_WINDOW_MAX_MS. */
+const MIN_KILLS = 12;
+const KILL_WINDOW_MS = 45_000;
+const KILL_WINDOW_MAX_MS = 75_000;
+/** Releases and malformed inputs are started within this window of the attack. */
+const START_WINDOW_MS = 30_000;
+/** A malformed start must be refused within this (worker kills included: a lost workflow task takes ~10 s). */
+const BAD_INPUT_MAX_MS = 30_000;
+
+const CLI_TYPE = { TEXT: 'Text', KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' } as const;
+const FAILURE_TYPES = new Set<string>(Object.values(ReleaseFailureType));
+
+/** The actions that change or remove something, per provider (the destructive call, drain jobs and cleanup deletes). */
+const DESTRUCTIVE: Record<string, Set<string>> = {
+  alibaba: new Set(['DeleteInstance', 'DeleteInstances', 'DeleteDisk', 'DeleteSnapshot']),
+  baidu: new Set(['ReleaseInstance', 'ReleasePrepaidInstance', 'ReleaseInstanceWithRelated', 'DeleteRecycledInstance', 'DeleteVolume', 'DeleteSnapshot']),
+  huawei: new Set(['DeleteDevServer', 'DeleteHyperinstance', 'DeleteServers', 'UnsubscribeResources', 'ReleaseResources', 'DeleteVolume', 'DeleteSnapshot']),
+};
+
+/** The reads each release starts with (inspection, status before the destructive call, waiting until gone). */
+const PRIMARY_READS: Record<string, string[]> = {
+  alibaba: ['DescribeInstances'],
+  baidu: ['GetInstance'],
+  huawei: ['ShowDevServer', 'ShowHyperinstance', 'ShowDedicatedHost'],
+};
+/** The other reads: one activity attempt makes up to a dozen of them (disks, snapshots, orders, VMs). */
+const SECONDARY_READS: Record<string, string[]> = {
+  alibaba: ['DescribeInstanceAttribute', 'DescribeDisks', 'DescribeSnapshots'],
+  baidu: ['ListInstances', 'ListRecycleInstances', 'ListVolumes', 'GetVolume', 'ListSnapshots', 'GetSnapshot'],
+  huawei: [
+    'ListCustomerResources',
+    'ListCustomerOrders',
+    'ShowCustomerAccountBalances',
+    'ListServersOnDedicatedHost',
+    'ShowResourceClusters',
+    'ShowServer',
+    'ShowJob',
+    'ShowVolume',
+    'ListSnapshots',
+    'ShowSnapshot',
+  ],
+};
+/** Retryable error answers, two per provider. */
+const READ_ERRORS: Record<string, NonNullable<FaultSpec['error']>[]> = {
+  alibaba: [{ code: 'Throttling.User' }, { code: 'ServiceUnavailable', httpStatus: 503 }],
+  baidu: [
+    { code: 'InternalError', httpStatus: 500 },
+    { code: 'ServiceUnavailable', httpStatus: 503 },
+  ],
+  huawei: [
+    { code: 'APIGW.0308', httpStatus: 429 },
+    { code: 'SYS.0503', httpStatus: 503, message: 'Service temporarily unavailable.' },
+  ],
+};
+/**
+ * Error rates. A primary read fails about 26% of the time (two faults of 14%); a secondary one 2%, since a
+ * single activity attempt fails if any of its reads does, and one attempt makes many: a Huawei rack inspection
+ * reads 2 nodes, 3 billing queries, the account, its orders, 2 servers and 5 snapshot lists. 30% on each of
+ * those would fail 99% of the attempts, and the release would spend its whole retry budget.
+ */
+const PRIMARY_RATE = 0.14;
+const SECONDARY_RATE = 0.02;
+
+function faultPlan(): FaultSpec[] {
+  const faults: FaultSpec[] = [];
+  for (const provider of SIM_PROVIDERS) {
+    for (const action of PRIMARY_READS[provider]) for (const error of READ_ERRORS[provider]) faults.push({ provider, action, error, rate: PRIMARY_RATE });
+    for (const [i, action] of SECONDARY_READS[provider].entries()) faults.push({ provider, action, error: READ_ERRORS[provider][i % 2], rate: SECONDARY_RATE });
+    // Latency spikes on every call (reads and destructive ones): at most 1.8 s together.
+    faults.push({ provider, latencyMs: 1_500, rate: 0.08 }, { provider, latencyMs: 300, rate: 0.25 });
+  }
+  faults.push(
+    // The provider applied the call, the answer never arrived.
+    { provider: 'alibaba', action: 'DeleteInstances', target: 'i-bp1stoppedpaygo01', dropResponse: true, times: 1 },
+    { provider: 'huawei', action: 'DeleteDevServer', target: 'd0000001-0000-4000-8000-000000000001', dropResponse: true, times: 1 },
+    { provider: 'huawei', action: 'UnsubscribeResources', dropResponse: true, times: 1 },
+    { provider: 'huawei', action: 'DeleteServers', dropResponse: true, times: 1 },
+    { provider: 'baidu', action: 'ReleaseInstance', dropResponse: true, times: 1 },
+    // The provider applied the call, then answered a retryable error ("try later" to a call that took effect).
+    { provider: 'alibaba', action: 'DeleteInstances', target: 'i-bp1runningpaygo02', error: { code: 'Throttling.User' }, applied: true, times: 1 },
+    {
+      provider: 'huawei',
+      action: 'DeleteDevServer',
+      target: 'd0000003-0000-4000-8000-000000000003',
+      error: { code: 'SYS.0503', httpStatus: 503 },
+      applied: true,
+      times: 1,
+    },
+    { provider: 'huawei', action: 'ReleaseResources', error: { code: 'CBC.0999', httpStatus: 500 }, applied: true, times: 1 },
+    { provider: 'baidu', action: 'ReleaseInstanceWithRelated', error: { code: 'InternalError', httpStatus: 500 }, applied: true, times: 1 },
+    // A definite "try later" to a destructive call that was not applied: retried after a fresh status read.
+    { provider: 'huawei', action: 'DeleteHyperinstance', error: { code: 'APIGW.0308', httpStatus: 429 }, times: 2 },
+  );
+  return faults;
+}
+
+/** An answer from an `applied` fault is flagged `injected` in the call log, yet the call took effect: it counts. */
+function appliedCodes(faults: FaultSpec[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const f of faults) {
+    if (!f.applied || !f.error || !f.action) continue;
+    const key = `${f.provider}:${f.action}`;
+    out.set(key, (out.get(key) ?? new Set()).add(f.error.code));
+  }
+  return out;
+}
+
+interface Ending {
+  name: string;
+  workflowId: string;
+  expect: string;
+  /** `released`, `dry-run`… for a completed run; the failure type for a failed one; or what else happened. */
+  got: string;
+  typed: boolean;
+  report?: ReleaseReport;
+  ms: number;
+  detail?: string;
+}
+
+type Handle = WorkflowHandle<typeof releaseResource>;
+
+/** How a workflow ended, within `deadline` (epoch ms). */
+async function endingOf(handle: Handle, deadline: number): Promise<Omit<Ending, 'name' | 'expect' | 'ms' | 'workflowId'>> {
+  try {
+    const report = await withTimeout(handle.result(), deadline - Date.now(), handle.workflowId);
+    return { got: report.outcome, typed: true, report };
+  } catch (err) {
+    if (err instanceof TimeoutError) return { got: 'not-ended', typed: false, detail: err.message };
+    if (err instanceof WorkflowFailedError) {
+      const cause = err.cause;
+      if (cause instanceof TerminatedFailure) return { got: 'terminated', typed: true };
+      if (cause instanceof ApplicationFailure) {
+        const report = cause.details?.[0] as ReleaseReport | undefined;
+        const carriesReport = !!report && typeof report === 'object' && typeof report.outcome === 'string' && Array.isArray(report.deleted);
+        return { got: cause.type ?? 'untyped', typed: FAILURE_TYPES.has(cause.type ?? '') && carriesReport, report, detail: cause.message };
+      }
+      return { got: cause?.name ?? 'unknown failure', typed: false, detail: cause?.message ?? err.message };
+    }
+    return { got: 'client error', typed: false, detail: messageOf(err) };
+  }
+}
+
+async function startDevServer(dir: string): Promise<{ proc: ChildProcess; address: string }> {
+  const cli = temporalCliPath();
+  if (!cli) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH or install Go (see the README)');
+  const port = await freePort();
+  const httpPort = await freePort();
+  const metricsPort = await freePort();
+  const log = openSync(join(dir, 'temporal.log'), 'a');
+  // prettier-ignore
+  const proc = spawn(cli, [
+    'server', 'start-dev', '--ip', HOST, '--port', String(port), '--headless',
+    '--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--log-level', 'error',
+    ...DEV_SERVER_DYNAMIC_CONFIG,
+    ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', `${sa.name}=${CLI_TYPE[sa.type]}`]),
+  ], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  const address = `${HOST}:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${proc.exitCode} (log: ${join(dir, 'temporal.log')})`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await new Client({ connection }).workflowService.getSystemInfo({});
+      } finally {
+        await connection.close();
+      }
+      return { proc, address };
+    } catch {
+      await sleep(200);
+    }
+  }
+  throw new Error('the Temporal dev server did not answer within a minute');
+}
+
+async function buildBundle(dir: string): Promise<string> {
+  const noop = () => undefined;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'),
+    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+  });
+  const path = join(dir, 'workflows.js');
+  writeFileSync(path, code);
+  return path;
+}
+
+/** Items of a provider's simulated state, with the rules of test/integration/witness.ts (re-implemented: that file imports vitest). */
+function presentIds(state: Record<string, unknown>): Set<string> {
+  const ID_KEYS = ['resource_id', 'dedicated_host_id', 'id', 'instanceId', 'volumeId', 'snapshotId'];
+  const GONE = new Set<unknown>(['DELETED', 'Deleted', 'deleted', 'released', 'TERMINATED', 3]);
+  const present = new Set<string>();
+  const walk = (value: unknown) => {
+    if (!Array.isArray(value)) {
+      if (value && typeof value === 'object') for (const v of Object.values(value)) if (Array.isArray(v)) walk(v);
+      return;
+    }
+    for (const item of value) {
+      if (!item || typeof item !== 'object') continue;
+      const o = item as Record<string, unknown>;
+      const id = ID_KEYS.map((k) => o[k]).find((v): v is string => typeof v === 'string');
+      if (id && !GONE.has(o.status) && !GONE.has(o.state)) present.add(id);
+    }
+  };
+  for (const [k, v] of Object.entries(state)) if (k !== 'timing') walk(v);
+  return present;
+}
+
+/**
+ * A history as text, every payload's bytes decoded (a secret inside a payload shows as itself). Walked by hand:
+ * JSON.stringify would call the protobuf messages' toJSON, which turns bytes into base64.
+ */
+function historyText(history: unknown): string {
+  const out: string[] = [];
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 64 || v === null || v === undefined) return;
+    if (v instanceof Uint8Array) out.push(Buffer.from(v).toString('utf8'));
+    else if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
+    else if (typeof v === 'object') for (const x of Object.values(v)) walk(x, depth + 1);
+  };
+  walk(history, 0);
+  return out.join('\n');
+}
+
+async function main(): Promise<number> {
+  const t0 = Date.now();
+  const seedText = process.env.FAULTS_SEED ?? String(DEFAULT_SEED);
+  const seed = Number(seedText);
+  if (!Number.isSafeInteger(seed)) throw new Error(`FAULTS_SEED must be an integer, got ${seedText}`);
+  const rng = new Lcg(seed);
+  const at = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+  const say = (m: string) => console.log(`[faults ${at()}] ${m}`);
+  say(`seed ${seed} (FAULTS_SEED)`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'cloud-release-faults-'));
+  let server: ChildProcess | undefined;
+  let sims: RunningSimulators | undefined;
+  let fleet: Fleet | undefined;
+  let client: Client | undefined;
+  const emergency = (why: string) => {
+    console.error(`[faults ${at()}] ${why}: killing everything`);
+    fleet?.killAllNow();
+    server?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  };
+  setTimeout(() => emergency(`hard time limit of ${HARD_LIMIT_MS / 1000}s reached`), HARD_LIMIT_MS).unref();
+  process.once('SIGINT', () => emergency('interrupted'));
+  process.once('SIGTERM', () => emergency('terminated'));
+
+  try {
+    const [dev, bundlePath] = await Promise.all([startDevServer(dir), buildBundle(dir)]);
+    server = dev.proc;
+    sims = await startSimulators({ host: HOST });
+    const admin = new SimAdminClient(sims.endpoints.admin);
+    const { config, env } = sandboxProviderConfig(sims.endpoints);
+    const configPath = join(dir, 'providers.json');
+    writeFileSync(configPath, JSON.stringify(config));
+    say(`dev server ${dev.address}, simulators ${sims.endpoints.admin}, bundle built`);
+
+    fleet = new Fleet(
+      {
+        ...process.env,
+        ...env,
+        TEMPORAL_ADDRESS: dev.address,
+        TEMPORAL_NAMESPACE: NAMESPACE,
+        CLOUD_RELEASE_WORKFLOW_BUNDLE: bundlePath,
+        CLOUD_RELEASE_CONFIG: configPath,
+        CLOUD_RELEASE_TASK_QUEUE: TASK_QUEUE,
+      },
+      dir,
+      2,
+    );
+    client = new Client({ connection: await Connection.connect({ address: dev.address }), namespace: NAMESPACE });
+    if (!(await fleet.allReady(60_000))) throw new Error(`the workers did not start (logs: ${fleet.logPaths.join(', ')})`);
+    say('2 workers polling');
+
+    const faults = faultPlan();
+    for (const f of faults) await admin.injectFault(f);
+    say(`${faults.length} faults injected`);
+
+    // ---- The attack: releases, malformed inputs and update payloads, while workers are killed.
+    const attackStart = Date.now();
+    const deadline = t0 + RELEASE_DEADLINE_MS;
+    const endings: Promise<Ending[]>[] = [];
+    const c = client;
+
+    const runCase = async (rc: ReleaseCase): Promise<Ending[]> => {
+      const began = Date.now();
+      const expect = rc.expect;
+      let handle: Handle;
+      try {
+        handle = rc.rawWorkflowId
+          ? await c.workflow.start<typeof releaseResource>('releaseResource', { taskQueue: TASK_QUEUE, workflowId: rc.rawWorkflowId, args: [rc.request] })
+          : await startRelease(c, rc.request, TASK_QUEUE);
+      } catch (err) {
+        return [{ name: rc.name, workflowId: '?', expect, got: 'start failed', typed: false, ms: Date.now() - began, detail: messageOf(err) }];
+      }
+      const e = await endingOf(handle, deadline);
+      const out: Ending[] = [{ name: rc.name, workflowId: handle.workflowId, expect, ms: Date.now() - began, ...e }];
+      if (rc.rawWorkflowId && e.got === 'delegated') {
+        const canonical = c.workflow.getHandle<typeof releaseResource>(releaseWorkflowId(rc.request));
+        const ce = await endingOf(canonical, deadline);
+        out.push({ name: `${rc.name} (canonical)`, workflowId: canonical.workflowId, expect: 'released', ms: Date.now() - began, ...ce });
+      }
+      return out;
+    };
+
+    const bad = badInputs();
+    const badResults: { name: string; workflowId: string; got: string; ms: number; detail?: string }[] = [];
+    const runBad = async (i: number): Promise<void> => {
+      const b = bad[i];
+      const workflowId = `faults/bad-input/${String(i).padStart(3, '0')}`;
+      const began = Date.now();
+      try {
+        const handle = await c.workflow.start('releaseResource', { taskQueue: TASK_QUEUE, workflowId, args: b.args as [ReleaseRequest] });
+        const e = await endingOf(handle as Handle, Math.min(deadline, began + 90_000));
+        badResults.push({ name: b.name, workflowId, got: e.got, ms: Date.now() - began, detail: e.detail });
+      } catch (err) {
+        badResults.push({ name: b.name, workflowId, got: 'start refused by the server', ms: Date.now() - began, detail: messageOf(err) });
+      }
+    };
+
+    // The run plan, from the seed: when each release and each batch of malformed inputs starts.
+    const schedule: { at: number; run: () => void }[] = [];
+    for (const rc of rng.shuffle(RELEASES)) schedule.push({ at: rng.between(500, START_WINDOW_MS), run: () => endings.push(runCase(rc)) });
+    const badOrder = rng.shuffle(bad.map((_, i) => i));
+    for (let k = 0; k < badOrder.length; k += 8) {
+      const batch = badOrder.slice(k, k + 8);
+      schedule.push({ at: rng.between(1_000, START_WINDOW_MS), run: () => endings.push(Promise.all(batch.map(runBad)).then(() => [])) });
+    }
+    schedule.sort((a, b) => a.at - b.at);
+
+    const updates = badUpdates();
+    const updateOutcome = { tried: 0, rejected: 0, accepted: [] as string[], unanswered: [] as string[], intact: false, detail: '' };
+    const updateAttack = (async () => {
+      const handle = await startRelease(c, WAITING_RELEASE, TASK_QUEUE);
+      const until = Date.now() + 90_000;
+      for (;;) {
+        const phase = await progress(handle).then(
+          (p) => p.phase,
+          () => undefined,
+        );
+        if (phase === 'confirm') break;
+        if (Date.now() > until) throw new Error(`the waiting release never reached the confirm phase (last: ${phase})`);
+        await sleep(300);
+      }
+      for (const u of updates) {
+        updateOutcome.tried++;
+        const sent = u.args.length === 0 ? handle.executeUpdate(u.update) : handle.executeUpdate(u.update, { args: u.args as [unknown, ...unknown[]] });
+        try {
+          await withTimeout(sent, 45_000, `update ${u.name}`);
+          updateOutcome.accepted.push(u.name);
+        } catch (err) {
+          if (err instanceof WorkflowUpdateFailedError) updateOutcome.rejected++;
+          else if (err instanceof TimeoutError) updateOutcome.unanswered.push(u.name);
+          // Refused before the workflow (the server's own limits) is a rejection too, as long as nothing changed.
+          else {
+            updateOutcome.rejected++;
+            updateOutcome.detail += `${u.name}: refused by the server (${messageOf(err).slice(0, 80)}); `;
+          }
+        }
+      }
+      const p = await progress(handle);
+      const { status } = await handle.describe();
+      updateOutcome.intact = status.name === 'RUNNING' && p.phase === 'confirm' && p.approvals.length === 0 && !p.destructiveCallMade;
+      if (!updateOutcome.intact) updateOutcome.detail += `after the payloads: ${status.name}, phase ${p.phase}, approvals ${p.approvals.length}; `;
+      await handle.terminate('fault suite: done with the update payloads');
+    })().catch((err: unknown) => {
+      updateOutcome.detail += `update attack: ${messageOf(err)}`;
+    });
+
+    const killer = (async () => {
+      await sleep(2_000);
+      for (;;) {
+        const elapsed = Date.now() - attackStart;
+        if ((fleet.kills >= MIN_KILLS && elapsed >= KILL_WINDOW_MS) || elapsed >= KILL_WINDOW_MAX_MS) return;
+        await sleep(rng.between(2_000, 5_500));
+        const ready = fleet.slots.map((s, i) => (s.ready ? i : -1)).filter((i) => i >= 0);
+        // Usually one of two; now and then the last one standing (a short full outage).
+        const victim = ready.length >= 2 ? ready[rng.int(ready.length)] : ready.length === 1 && rng.chance(0.25) ? ready[0] : undefined;
+        if (victim !== undefined) await fleet.kill(victim, true);
+      }
+    })();
+
+    for (const s of schedule) {
+      await sleep(attackStart + s.at - Date.now());
+      s.run();
+    }
+    say(`everything started: ${RELEASES.length} releases, ${bad.length} malformed inputs, 1 release for the update payloads`);
+    await killer;
+    say(`kills done: ${fleet.kills}; restarting whatever is down`);
+    await fleet.allReady(30_000);
+    const allEndings = (await Promise.all(endings)).flat();
+    await updateAttack;
+    say('every release has ended (or its deadline passed)');
+
+    // ---- The evidence.
+    await fleet.stop();
+    const calls: CallRecord[] = await admin.calls();
+    const activeFaults = await admin.faults();
+    const state = await admin.state<Record<string, Record<string, unknown>>>();
+    const applied = appliedCodes(faults);
+
+    // Destructive calls per resource: calls that reached the API (not answered by an injected fault without effect).
+    const perTarget = new Map<string, number>();
+    for (const call of calls) {
+      if (!DESTRUCTIVE[call.provider]?.has(call.action)) continue;
+      const effective = !call.injected || (call.errorCode !== undefined && applied.get(`${call.provider}:${call.action}`)?.has(call.errorCode));
+      if (!effective) continue;
+      for (const id of (call.target ?? '(no target)').split(',')) perTarget.set(`${call.provider} ${id}`, (perTarget.get(`${call.provider} ${id}`) ?? 0) + 1);
+    }
+    const maxPerTarget = Math.max(0, ...perTarget.values());
+    const repeated = [...perTarget].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
+    const destructiveTotal = [...perTarget.values()].reduce((a, b) => a + b, 0);
+    const badTouched = calls.filter((call) => BAD_INPUT_TARGETS.some((id) => (call.target ?? '').split(',').includes(id)));
+
+    // Every released report against the provider's state.
+    const mismatches: string[] = [];
+    const present = Object.fromEntries(SIM_PROVIDERS.map((p) => [p, presentIds(state[p] ?? {})]));
+    // A release that ended ReleaseVerificationMismatch because a verification read got a retryable error: the
+    // resource was released, so its report is compared with the state too (it shows whether anything differed).
+    const unreadVerification = (e: Ending) =>
+      e.got === ReleaseFailureType.verificationMismatch &&
+      (e.report?.verification?.discrepancies ?? []).length > 0 &&
+      e.report!.verification!.discrepancies.every((d) => d.includes('could not be read'));
+    for (const e of allEndings) {
+      if ((e.got !== 'released' && !unreadVerification(e)) || !e.report) continue;
+      const ids = present[e.report.resource.provider];
+      for (const d of e.report.deleted) if (ids.has(d.id)) mismatches.push(`${e.workflowId}: ${d.type} ${d.id} reported deleted, still there`);
+      for (const r of e.report.retained) if (!ids.has(r.id)) mismatches.push(`${e.workflowId}: ${r.type} ${r.id} reported kept, gone`);
+    }
+
+    // Histories: credentials, workflow-task failures.
+    const secrets = new Set<string>();
+    for (const p of SIM_PROVIDERS) secrets.add(simKey(defaultFixture(), p).secretAccessKey);
+    for (const p of SIM_PROVIDERS) {
+      for (const k of (defaultFixture()[p] as { accessKeys?: { secretAccessKey?: string; accessKeySecret?: string }[] }).accessKeys ?? [])
+        for (const s of [k.secretAccessKey, k.accessKeySecret]) if (s) secrets.add(s);
+    }
+    const needles = [...secrets, 'SDK-HMAC-SHA256', 'bce-auth-v1/', 'ACS3-HMAC-SHA256 Credential'];
+    const credentialHits: string[] = [];
+    const scan = (where: string, text: string) => {
+      for (const n of needles) if (text.includes(n)) credentialHits.push(`${where}: ${secrets.has(n) ? 'a simulated secret key' : n}`);
+    };
+    const executions: { workflowId: string; runId: string }[] = [];
+    for await (const wf of c.workflow.list()) executions.push({ workflowId: wf.workflowId, runId: wf.runId });
+    let decodedHistories = 0;
+    let taskFailures = 0;
+    let taskTimeouts = 0;
+    const taskFailureRuns: string[] = [];
+    for (let i = 0; i < executions.length; i += 8) {
+      await Promise.all(
+        executions.slice(i, i + 8).map(async ({ workflowId, runId }) => {
+          const history = await c.workflow.getHandle(workflowId, runId).fetchHistory();
+          const events = history.events ?? [];
+          const failed = events.filter((e) => e.workflowTaskFailedEventAttributes != null).length;
+          taskTimeouts += events.filter((e) => e.workflowTaskTimedOutEventAttributes != null).length;
+          if (failed > 0) taskFailureRuns.push(`${workflowId} ×${failed}`);
+          taskFailures += failed;
+          const text = historyText(history);
+          // The scan must see decoded payloads: every release's input names its requester.
+          if (text.includes('alice@platform')) decodedHistories++;
+          scan(`history ${workflowId}`, text);
+        }),
+      );
+    }
+    for (const path of fleet.logPaths) scan(`log ${path}`, readFileSync(path, 'utf8'));
+
+    // ---- The figures.
+    const releases = allEndings;
+    const byOutcome = new Map<string, number>();
+    for (const e of [...releases, ...badResults]) byOutcome.set(e.got, (byOutcome.get(e.got) ?? 0) + 1);
+    const notEnded = releases.filter((e) => e.got === 'not-ended');
+    const okEnding = (e: Ending) => e.got === e.expect || (e.expect === 'released' && e.got === ReleaseFailureType.outcomeUnknown);
+    const unexpected = releases.filter((e) => !okEnding(e) && !(e.expect === 'released' && unreadVerification(e)));
+    const falseMismatches = releases.filter((e) => e.expect === 'released' && unreadVerification(e));
+    const untyped = [...releases.filter((e) => !e.typed && e.got !== 'not-ended')];
+    const badRejected = badResults.filter((b) => b.got === ReleaseFailureType.invalidRequest && b.ms <= BAD_INPUT_MAX_MS);
+    const badSlow = badResults.filter((b) => b.got === ReleaseFailureType.invalidRequest && b.ms > BAD_INPUT_MAX_MS);
+    const badWrong = badResults.filter((b) => b.got !== ReleaseFailureType.invalidRequest);
+    const badMaxMs = Math.max(0, ...badResults.map((b) => b.ms));
+    const faultHits = activeFaults.reduce((a, f) => a + f.hits, 0);
+    const injectedAnswers = calls.filter((call) => call.injected).length;
+    const droppedAnswers = calls.filter((call) => call.dropped).length;
+
+    console.log('');
+    console.log(`Fault suite, seed ${seed}: ${releases.length} releases, ${fleet.kills} worker kills, ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+    console.log('');
+    console.log(`  releases by ending: ${[...byOutcome].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    for (const e of releases) console.log(`    ${e.got === e.expect ? ' ' : '!'} ${e.name.padEnd(40)} ${e.got.padEnd(26)} ${(e.ms / 1000).toFixed(1)}s`);
+    console.log(`  worker processes: ${fleet.spawns} started, ${fleet.kills} SIGKILLed, ${fleet.unexpectedExits.length} exited by themselves`);
+    for (const x of fleet.unexpectedExits) console.log(`    ${x}`);
+    console.log(
+      `  faults: ${faults.length} injected, ${faultHits} hits; ${injectedAnswers} injected answers, ${droppedAnswers} dropped answers; ${calls.length} provider calls`,
+    );
+    console.log(`  destructive calls: ${destructiveTotal} over ${perTarget.size} resources`);
+    console.log(
+      `  histories scanned: ${executions.length}, ${decodedHistories} with readable payloads (workflow task timeouts, from kills: ${taskTimeouts}); worker logs: ${fleet.logPaths.length}`,
+    );
+    console.log(`  malformed inputs: slowest refusal ${(badMaxMs / 1000).toFixed(1)}s`);
+    console.log('');
+
+    const invariants: { figure: string; value: string; required: string; ok: boolean; why?: string[] }[] = [
+      { figure: 'worker kills (SIGKILL)', value: String(fleet.kills), required: '>= 10', ok: fleet.kills >= 10 },
+      { figure: 'fault hits (GET /admin/faults)', value: String(faultHits), required: '>= 20', ok: faultHits >= 20 },
+      {
+        figure: 'releases not ended by the deadline',
+        value: String(notEnded.length),
+        required: '0',
+        ok: notEnded.length === 0,
+        why: notEnded.map((e) => e.workflowId),
+      },
+      {
+        figure: 'releases with an unexpected ending',
+        value: String(unexpected.length),
+        required: '0',
+        ok: unexpected.length === 0,
+        why: unexpected.map((e) => `${e.workflowId}: expected ${e.expect}, got ${e.got}${e.detail ? ` (${e.detail.slice(0, 160)})` : ''}`),
+      },
+      {
+        figure: 'released, yet failed: a verification read got a retryable error',
+        value: String(falseMismatches.length),
+        required: '0',
+        ok: falseMismatches.length === 0,
+        why: falseMismatches.flatMap((e) => [`${e.workflowId}:`, ...e.report!.verification!.discrepancies.map((d) => `  ${d.slice(0, 200)}`)]),
+      },
+      {
+        figure: `bad inputs rejected as InvalidReleaseRequest (<= ${BAD_INPUT_MAX_MS / 1000}s)`,
+        value: `${badRejected.length}/${bad.length}`,
+        required: `${bad.length}/${bad.length}`,
+        ok: badRejected.length === bad.length && bad.length >= 60,
+        why: [
+          ...badWrong.map((b) => `${b.name} (${b.workflowId}): ${b.got}${b.detail ? ` (${b.detail.slice(0, 160)})` : ''}`),
+          ...badSlow.map((b) => `${b.name}: refused after ${(b.ms / 1000).toFixed(1)}s`),
+        ],
+      },
+      {
+        figure: 'provider calls for the bad inputs’ resources',
+        value: String(badTouched.length),
+        required: '0',
+        ok: badTouched.length === 0,
+        why: badTouched.map((call) => `${call.provider} ${call.action} ${call.target}`),
+      },
+      {
+        figure: 'bad update payloads rejected',
+        value: `${updateOutcome.rejected}/${updates.length}`,
+        required: `${updates.length}/${updates.length}`,
+        ok: updateOutcome.rejected === updates.length && updateOutcome.tried === updates.length && updateOutcome.intact,
+        why: [
+          ...updateOutcome.accepted.map((n) => `accepted: ${n}`),
+          ...updateOutcome.unanswered.map((n) => `no answer: ${n}`),
+          ...(updateOutcome.detail ? [updateOutcome.detail] : []),
+        ],
+      },
+      {
+        figure: 'max destructive calls per resource',
+        value: String(maxPerTarget),
+        required: '<= 1',
+        ok: maxPerTarget <= 1 && destructiveTotal > 0,
+        why: repeated,
+      },
+      { figure: 'reports that differ from the final state', value: String(mismatches.length), required: '0', ok: mismatches.length === 0, why: mismatches },
+      {
+        figure: 'credential hits (histories, worker logs)',
+        value: String(credentialHits.length),
+        required: '0',
+        ok: credentialHits.length === 0 && decodedHistories > 0,
+        why: decodedHistories > 0 ? credentialHits : ['no history payload could be read: the scan saw nothing'],
+      },
+      { figure: 'WorkflowTaskFailed events', value: String(taskFailures), required: '0', ok: taskFailures === 0, why: taskFailureRuns },
+      {
+        figure: 'untyped endings',
+        value: String(untyped.length),
+        required: '0',
+        ok: untyped.length === 0,
+        why: untyped.map((e) => `${e.workflowId}: ${e.got}`),
+      },
+    ];
+    const w = Math.max(...invariants.map((i) => i.figure.length));
+    console.log(`  ${'invariant'.padEnd(w)}  ${'value'.padStart(7)}  ${'required'.padStart(8)}`);
+    for (const i of invariants) {
+      console.log(`  ${i.figure.padEnd(w)}  ${i.value.padStart(7)}  ${i.required.padStart(8)}  ${i.ok ? 'ok' : 'FAILED'}`);
+      if (!i.ok) for (const line of (i.why ?? []).slice(0, 20)) console.log(`      ${line}`);
+    }
+    const passed = invariants.filter((i) => i.ok).length;
+    const failed = invariants.length - passed;
+    console.log('');
+    console.log(`${passed} passed, ${failed} failed`);
+    return failed === 0 ? 0 : 1;
+  } finally {
+    await fleet?.stop().catch(() => undefined);
+    await client?.connection.close().catch(() => undefined);
+    await sims?.close().catch(() => undefined);
+    if (server && server.exitCode === null) {
+      const proc = server;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await withTimeout(exited, 10_000, 'dev server stop').catch(() => proc.kill('SIGKILL'));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`faults: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
