@@ -22,6 +22,7 @@ import {
   measureJson,
   TEMPORAL_MAX_WORKFLOW_ID_BYTES,
   type FieldError,
+  oneArgumentError,
 } from '../domain/limits';
 import { PROJECT_ID_FORMAT, REGION_FORMATS, RESOURCE_ID_FORMATS, workflowIdsFit, type ValidRequest } from '../domain/request';
 import { RESOURCE_KINDS, PROVIDERS, type Provider, type ResourceKind } from '../domain/resource';
@@ -288,7 +289,6 @@ export function validateReleaseRequest(input: unknown): Validation {
  * silently ignored: `(input): expected exactly one argument, got N`.
  */
 export function validateReleaseArgs(args: unknown): Validation {
-  if (!Array.isArray(args)) return { ok: false, errors: [{ field: '(input)', message: `expected the list of workflow arguments, got ${describeType(args)}` }] };
-  if (args.length !== 1) return { ok: false, errors: [{ field: '(input)', message: `expected exactly one argument, got ${args.length}` }] };
-  return validateReleaseRequest(args[0]);
+  const error = oneArgumentError(args, 'workflow');
+  return error ? { ok: false, errors: [error] } : validateReleaseRequest((args as unknown[])[0]);
 }

@@ -47,6 +47,12 @@ export interface FieldError {
 }
 
 /** UTF-8 length of a string (lone surrogates count as the 3 bytes of U+FFFD, as encoders write them). */
+/** A workflow's or an update's raw argument list must hold exactly one argument: a second one is never ignored. */
+export function oneArgumentError(args: unknown, what: 'workflow' | 'update'): FieldError | undefined {
+  if (!Array.isArray(args)) return { field: '(input)', message: `expected the list of ${what} arguments, got ${describeType(args)}` };
+  return args.length === 1 ? undefined : { field: '(input)', message: `expected exactly one argument, got ${args.length}` };
+}
+
 export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {

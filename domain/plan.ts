@@ -95,7 +95,6 @@ interface GoneBase {
 }
 export type GonePlan = (GoneBase & { outcome: 'already-gone' }) | (GoneBase & { outcome: 'not-found' });
 
-export type PlanOutcome = Plan['outcome'];
 export type ExistingPlan = Exclude<Plan, GonePlan>;
 
 export const isGone = (p: Plan): p is GonePlan => p.outcome === 'already-gone' || p.outcome === 'not-found';

@@ -15,6 +15,7 @@ import {
   measureJson,
   type FieldError,
   type TextRule,
+  oneArgumentError,
 } from './limits';
 
 export type { FieldError };
@@ -92,9 +93,8 @@ export function validateCancelRequest(input: unknown): PayloadResult<CancelReque
  * `setHandler(update, handler, { validator: (...args) => ... })`, where a second argument must not be ignored.
  */
 export function validateUpdateArgs<T>(args: unknown, validate: (input: unknown) => PayloadResult<T>): PayloadResult<T> {
-  if (!Array.isArray(args)) return { ok: false, errors: [{ field: '(input)', message: `expected the list of update arguments, got ${describeType(args)}` }] };
-  if (args.length !== 1) return { ok: false, errors: [{ field: '(input)', message: `expected exactly one argument, got ${args.length}` }] };
-  return validate(args[0]);
+  const error = oneArgumentError(args, 'update');
+  return error ? { ok: false, errors: [error] } : validate((args as unknown[])[0]);
 }
 
 /** Every error on one line, for the message of the error an update validator throws: `field: message; field: message`. */

@@ -17,6 +17,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ActivityFailureType, ReleaseFailureType } from '../common/failure-types';
 import { SA } from '../common/temporal';
 import { sameIdentity } from '../domain/identity';
+import { oneArgumentError } from '../domain/limits';
 import {
   formatFieldErrors,
   validateBackupConfirmation,
@@ -53,7 +54,7 @@ export async function releaseResource(input: ReleaseRequest, ...extra: unknown[]
   // Executions started before v2 end with the v1 report (workflows/v1/report.ts): only clients that started
   // them before the upgrade ever read one.
   if (!patched(RELEASE_V2_PATCH)) return (await releaseResourceV1(input)) as unknown as ReleaseReport;
-  return new Release(input, extra.length).run();
+  return new Release(input, extra).run();
 }
 
 /** The ref as far as an unvalidated input tells it: for the report of a release that is refused at once. */
@@ -80,7 +81,7 @@ class Release {
 
   constructor(
     private readonly input: ReleaseRequest,
-    private readonly extraArgs: number,
+    private readonly extra: unknown[],
   ) {
     const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
     this.audit = new Audit(workflowInfo().workflowId, rawRef(input), raw);
@@ -121,13 +122,8 @@ class Release {
 
   private async validate(): Promise<ValidRequest> {
     const { audit } = this;
-    if (this.extraArgs > 0) {
-      throw audit.fail(
-        ReleaseFailureType.invalidRequest,
-        'invalid-request',
-        `invalid release request: (input): expected exactly one argument, got ${this.extraArgs + 1}`,
-      );
-    }
+    const args = oneArgumentError([this.input, ...this.extra], 'workflow');
+    if (args) throw audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', `invalid release request: ${args.field}: ${args.message}`);
     const request = await audit
       .step('validate', 'validate the request', () => local.validateRequest(this.input))
       .catch((err) => {
