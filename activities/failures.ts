@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ActivityFailureType } from '../common/failure-types';
 import { ProviderError, ProviderUnreachableError } from '../providers/adapter';
@@ -20,11 +21,30 @@ export function toFailure(err: unknown, opts: { destructive?: boolean } = {}): u
   return err;
 }
 
-/** Run an adapter call and translate its errors. */
+/** How often a running provider call heartbeats (the SDK throttles further to its heartbeat timeout). */
+export const HEARTBEAT_EVERY_MS = 2_000;
+
+/**
+ * Run an adapter call and translate its errors. While it runs, the activity heartbeats: a worker that dies
+ * mid-call is then noticed at the activity's heartbeat timeout (seconds) instead of its start-to-close timeout.
+ */
 export async function translated<T>(fn: () => Promise<T>, opts: { destructive?: boolean } = {}): Promise<T> {
+  const context = activityContext();
+  const beat = context && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await fn();
   } catch (err) {
     throw toFailure(err, opts);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+/** The running activity's context; none when an adapter call is made outside an activity (scripts, tests). */
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 // `npm run test:faults`: the fault suite. Attacks the release workflow the way a hostile production would, against a
 // real Temporal dev server, the simulators and two real worker processes: provider errors, latency, lost answers and
-// errors answered after the call took effect, SIGKILLed workers, malformed inputs and update payloads. Then checks
+// errors answered after the call took effect, SIGKILLed workers, a SIGKILLed and restarted Temporal server (persisted
+// on disk), malformed inputs and update payloads. Then checks
 // the invariants (at most one destructive call per resource, reports that match the providers' state, no credential
 // anywhere, no workflow-task retry loop, typed endings) and prints its figures. Bounded (under 4 minutes), all on
 // 127.0.0.1; exit code 0 only if every invariant holds. FAULTS_SEED picks the run plan (kill times, victims, order).
@@ -22,7 +23,7 @@ import type { FaultSpec } from '../simulators/core/faults';
 import { defaultFixture, SIM_PROVIDERS, startSimulators, type RunningSimulators } from '../simulators/runtime';
 import { sandboxProviderConfig, simKey } from '../simulators/sandbox-config';
 import type { releaseResource } from '../workflows';
-import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from './dev-server';
+import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, temporalCliPath } from './dev-server';
 import { BAD_INPUT_TARGETS, badInputs, badUpdates, RELEASES, WAITING_RELEASE, type ReleaseCase } from './faults/catalogue';
 import { Fleet } from './faults/fleet';
 import { freePort, Lcg, messageOf, sleep, TimeoutError, withTimeout } from './faults/support';
@@ -156,8 +157,16 @@ interface Ending {
 
 type Handle = WorkflowHandle<typeof releaseResource>;
 
-/** How a workflow ended, within `deadline` (epoch ms). */
+/** How a workflow ended, within `deadline` (epoch ms). Asked again while the server is unreachable (its restart). */
 async function endingOf(handle: Handle, deadline: number): Promise<Omit<Ending, 'name' | 'expect' | 'ms' | 'workflowId'>> {
+  for (;;) {
+    const e = await endingOnce(handle, deadline);
+    if (e.got !== 'client error' || Date.now() > deadline - 1_000) return e;
+    await sleep(1_000);
+  }
+}
+
+async function endingOnce(handle: Handle, deadline: number): Promise<Omit<Ending, 'name' | 'expect' | 'ms' | 'workflowId'>> {
   try {
     const report = await withTimeout(handle.result(), deadline - Date.now(), handle.workflowId);
     return { got: report.outcome, typed: true, report };
@@ -177,17 +186,26 @@ async function endingOf(handle: Handle, deadline: number): Promise<Omit<Ending, 
   }
 }
 
-async function startDevServer(dir: string): Promise<{ proc: ChildProcess; address: string }> {
+interface DevServer {
+  proc: ChildProcess;
+  address: string;
+  ports: { port: number; httpPort: number; metricsPort: number };
+}
+
+/**
+ * The dev server, persisted in `dir` (SQLite, as the sandbox): SIGKILLed mid-run it comes back on the same ports
+ * with every execution, timer and task where it was. `ports` restarts it on the ports it had.
+ */
+async function startDevServer(dir: string, ports?: DevServer['ports']): Promise<DevServer> {
   const cli = temporalCliPath();
   if (!cli) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH or install Go (see the README)');
-  const port = await freePort();
-  const httpPort = await freePort();
-  const metricsPort = await freePort();
+  const { port, httpPort, metricsPort } = ports ?? { port: await freePort(), httpPort: await freePort(), metricsPort: await freePort() };
   const log = openSync(join(dir, 'temporal.log'), 'a');
   // prettier-ignore
   const proc = spawn(cli, [
     'server', 'start-dev', '--ip', HOST, '--port', String(port), '--headless',
     '--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--log-level', 'error',
+    '--db-filename', join(dir, 'temporal.db'), ...DEV_SERVER_SQLITE_PRAGMAS,
     ...DEV_SERVER_DYNAMIC_CONFIG,
     ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', `${sa.name}=${CLI_TYPE[sa.type]}`]),
   ], { stdio: ['ignore', log, log] });
@@ -202,12 +220,20 @@ async function startDevServer(dir: string): Promise<{ proc: ChildProcess; addres
       } finally {
         await connection.close();
       }
-      return { proc, address };
+      return { proc, address, ports: { port, httpPort, metricsPort } };
     } catch {
       await sleep(200);
     }
   }
   throw new Error('the Temporal dev server did not answer within a minute');
+}
+
+/** SIGKILL the server (no shutdown: as a crashed host), then start it again on its ports and database. */
+async function crashAndRestart(dir: string, server: DevServer): Promise<DevServer> {
+  const exited = new Promise((r) => server.proc.once('exit', r));
+  server.proc.kill('SIGKILL');
+  await exited;
+  return startDevServer(dir, server.ports);
 }
 
 async function buildBundle(dir: string): Promise<string> {
@@ -270,14 +296,14 @@ async function main(): Promise<number> {
   say(`seed ${seed} (FAULTS_SEED)`);
 
   const dir = mkdtempSync(join(tmpdir(), 'cloud-release-faults-'));
-  let server: ChildProcess | undefined;
+  let server: DevServer | undefined;
   let sims: RunningSimulators | undefined;
   let fleet: Fleet | undefined;
   let client: Client | undefined;
   const emergency = (why: string) => {
     console.error(`[faults ${at()}] ${why}: killing everything`);
     fleet?.killAllNow();
-    server?.kill('SIGKILL');
+    server?.proc.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     console.log('0 passed, 1 failed');
     process.exit(1);
@@ -288,7 +314,7 @@ async function main(): Promise<number> {
 
   try {
     const [dev, bundlePath] = await Promise.all([startDevServer(dir), buildBundle(dir)]);
-    server = dev.proc;
+    server = dev;
     sims = await startSimulators({ host: HOST });
     const admin = new SimAdminClient(sims.endpoints.admin);
     const { config, env } = sandboxProviderConfig(sims.endpoints);
@@ -369,6 +395,10 @@ async function main(): Promise<number> {
     }
     schedule.sort((a, b) => a.at - b.at);
 
+    const serverRestarts: number[] = [];
+    let restarted!: () => void;
+    const afterRestart = new Promise<void>((r) => (restarted = r));
+
     const updates = badUpdates();
     const updateOutcome = { tried: 0, rejected: 0, accepted: [] as string[], unanswered: [] as string[], intact: false, detail: '' };
     const updateAttack = (async () => {
@@ -383,6 +413,8 @@ async function main(): Promise<number> {
         if (Date.now() > until) throw new Error(`the waiting release never reached the confirm phase (last: ${phase})`);
         await sleep(300);
       }
+      // Sent once the server is back: an update refused by a server that is down says nothing about the payload.
+      await afterRestart;
       for (const u of updates) {
         updateOutcome.tried++;
         const sent = u.args.length === 0 ? handle.executeUpdate(u.update) : handle.executeUpdate(u.update, { args: u.args as [unknown, ...unknown[]] });
@@ -426,6 +458,13 @@ async function main(): Promise<number> {
       s.run();
     }
     say(`everything started: ${RELEASES.length} releases, ${bad.length} malformed inputs, 1 release for the update payloads`);
+    // The server crashes once, with releases at gates, timers and in activities, workers being killed around it.
+    await sleep(rng.between(500, 4_000));
+    const down = Date.now();
+    server = await crashAndRestart(dir, server);
+    serverRestarts.push(Date.now() - down);
+    restarted();
+    say(`Temporal server SIGKILLed and restarted (${((Date.now() - down) / 1000).toFixed(1)}s down)`);
     await killer;
     say(`kills done: ${fleet.kills}; restarting whatever is down`);
     await fleet.allReady(30_000);
@@ -527,6 +566,9 @@ async function main(): Promise<number> {
     console.log('');
     console.log(`  releases by ending: ${[...byOutcome].map(([k, n]) => `${k} ${n}`).join(', ')}`);
     for (const e of releases) console.log(`    ${e.got === e.expect ? ' ' : '!'} ${e.name.padEnd(40)} ${e.got.padEnd(26)} ${(e.ms / 1000).toFixed(1)}s`);
+    console.log(
+      `  Temporal server: ${serverRestarts.length} SIGKILL and restart (${serverRestarts.map((ms) => `${(ms / 1000).toFixed(1)}s down`).join(', ')})`,
+    );
     console.log(`  worker processes: ${fleet.spawns} started, ${fleet.kills} SIGKILLed, ${fleet.unexpectedExits.length} exited by themselves`);
     for (const x of fleet.unexpectedExits) console.log(`    ${x}`);
     console.log(
@@ -541,6 +583,7 @@ async function main(): Promise<number> {
 
     const invariants: { figure: string; value: string; required: string; ok: boolean; why?: string[] }[] = [
       { figure: 'worker kills (SIGKILL)', value: String(fleet.kills), required: '>= 10', ok: fleet.kills >= 10 },
+      { figure: 'Temporal server restarts (SIGKILL)', value: String(serverRestarts.length), required: '>= 1', ok: serverRestarts.length >= 1 },
       { figure: 'fault hits (GET /admin/faults)', value: String(faultHits), required: '>= 20', ok: faultHits >= 20 },
       {
         figure: 'releases not ended by the deadline',
@@ -630,8 +673,8 @@ async function main(): Promise<number> {
     await fleet?.stop().catch(() => undefined);
     await client?.connection.close().catch(() => undefined);
     await sims?.close().catch(() => undefined);
-    if (server && server.exitCode === null) {
-      const proc = server;
+    if (server && server.proc.exitCode === null) {
+      const proc = server.proc;
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGTERM');
       await withTimeout(exited, 10_000, 'dev server stop').catch(() => proc.kill('SIGKILL'));

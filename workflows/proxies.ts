@@ -8,6 +8,9 @@ import type { Provider } from '../domain/resource';
 
 const FINAL = [F.rejected, F.invalidRequest, F.failed, F.outcomeUnknown];
 
+/** Every provider activity heartbeats while its calls run (activities/failures.ts): a killed worker's task is retried after this. */
+const HEARTBEAT = '10s';
+
 /** How long a read keeps retrying through a provider outage or throttling before the release ends typed. */
 export const READ_BUDGET = '30m';
 
@@ -21,6 +24,7 @@ export function providerActivities(provider: Provider) {
   const reads = proxyActivities<Pick<Activities, 'inspectResource' | 'resourceStatus' | 'stopInstance'>>({
     taskQueue,
     startToCloseTimeout: '30s',
+    heartbeatTimeout: HEARTBEAT,
     scheduleToCloseTimeout: READ_BUDGET,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', nonRetryableErrorTypes: FINAL },
   });
@@ -29,20 +33,23 @@ export function providerActivities(provider: Provider) {
     proxyActivities<Pick<Activities, 'awaitGone' | 'awaitStopped' | 'awaitVmDeletion'>>({
       taskQueue,
       startToCloseTimeout: '20s',
+      heartbeatTimeout: HEARTBEAT,
       scheduleToCloseTimeout: ceilingMs,
       retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '30s', nonRetryableErrorTypes: FINAL },
     });
   const verify = proxyActivities<Pick<Activities, 'observeItems'>>({
     taskQueue,
     startToCloseTimeout: '60s',
+    heartbeatTimeout: HEARTBEAT,
     scheduleToCloseTimeout: READ_BUDGET,
     retry: { initialInterval: '2s', backoffCoefficient: 1.5, maximumInterval: '30s', nonRetryableErrorTypes: FINAL },
   });
   const destructive = proxyActivities<Pick<Activities, 'sendDestroy' | 'deleteDisk' | 'deleteSnapshot' | 'submitVmDeletion'>>({
     taskQueue,
-    // One provider call (adapters time out at 15s); a worker that dies mid-call is noticed this soon,
-    // and its call then counts as "maybe made".
+    // One provider call (adapters time out at 15s); a worker that dies mid-call is noticed at the heartbeat
+    // timeout, and its call then counts as "maybe made".
     startToCloseTimeout: '30s',
+    heartbeatTimeout: HEARTBEAT,
     retry: { maximumAttempts: 1 },
   });
   // Proxies have no own keys to spread: name each activity.

@@ -5,6 +5,7 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../activities';
+import { HEARTBEAT_EVERY_MS } from '../../activities/failures';
 import { ActivityFailureType } from '../../common/failure-types';
 import type { ResourceRef } from '../../domain/resource';
 import type { Observation, ObservedItem, ProviderAdapter } from '../../providers/adapter';
@@ -80,5 +81,26 @@ describe('activities', () => {
     await new MockActivityEnvironment().run(a.sendDestroy, ref, 'delete' as const, { releaseDataDisks: false, releaseSnapshots: false, force: false });
     expect(destroy).toHaveBeenCalledTimes(1);
     expect(status).not.toHaveBeenCalled();
+  });
+
+  it('a provider call heartbeats while it runs, so a dead worker is noticed at the heartbeat timeout', async () => {
+    vi.useFakeTimers();
+    try {
+      let answer: (s: { state: 'gone'; rawStatus: string }) => void = () => undefined;
+      const status = () => new Promise<{ state: 'gone'; rawStatus: string }>((r) => (answer = r));
+      const a = createActivities({ adapters: { alibaba: adapterWith({ status }) } });
+      const env = new MockActivityEnvironment();
+      const beats = vi.fn();
+      env.on('heartbeat', beats);
+      const done = env.run(a.awaitGone, ref);
+      await vi.advanceTimersByTimeAsync(HEARTBEAT_EVERY_MS * 3);
+      expect(beats).toHaveBeenCalledTimes(3);
+      answer({ state: 'gone', rawStatus: 'gone' });
+      await done;
+      await vi.advanceTimersByTimeAsync(HEARTBEAT_EVERY_MS * 3);
+      expect(beats).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
