@@ -1,3 +1,4 @@
+import type { InventoryPage, InventoryQuery } from '../domain/inventory';
 import type { CallReceipt, DestroyOptions, ReleaseAction, ResourceKind, ResourceRef, ResourceSnapshot, ResourceStatus, VmDeleteJob } from '../domain/resource';
 import type { ErrorClass, ProviderErrorDetails } from '../common/failure-types';
 
@@ -36,6 +37,13 @@ export interface ProviderAdapter {
    * `unknown`, never an exception; the call throws only when the provider cannot be asked at all.
    */
   observe(ref: ResourceRef, items: readonly ObservedItem[]): Promise<Observation[]>;
+
+  /**
+   * Discovery: one page of the releasable resources of `query.kinds` (default all of `kinds`) in a region,
+   * through the provider's own list APIs. Reads only. A kind the adapter does not release, or a page token
+   * it did not issue, is a final ProviderError.
+   */
+  inventory(query: InventoryQuery): Promise<InventoryPage>;
 
   /** What only some kinds can do, present only on the adapters whose kinds need it (listed in it). */
   readonly stopper?: InstanceStopper;

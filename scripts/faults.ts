@@ -24,7 +24,7 @@ import { defaultFixture, SIM_PROVIDERS, startSimulators, type RunningSimulators 
 import { sandboxProviderConfig, simKey } from '../simulators/sandbox-config';
 import type { releaseResource } from '../workflows';
 import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, temporalCliPath } from './dev-server';
-import { BAD_INPUT_TARGETS, badInputs, badUpdates, RELEASES, WAITING_RELEASE, type ReleaseCase } from './faults/catalogue';
+import { BAD_INPUT_TARGETS, badInputs, badUpdates, RELEASES, SHORT_RELEASES, WAITING_RELEASE, type ReleaseCase } from './faults/catalogue';
 import { Fleet } from './faults/fleet';
 import { freePort, Lcg, messageOf, sleep, TimeoutError, withTimeout } from './faults/support';
 
@@ -32,16 +32,42 @@ const HOST = '127.0.0.1';
 const NAMESPACE = 'default';
 const TASK_QUEUE = 'faults';
 const DEFAULT_SEED = 20261201;
-/** Everything is killed and the run fails past this (the suite must stay under 4 minutes). */
-const HARD_LIMIT_MS = 236_000;
-/** Releases must all have ended by then (from the start of the run). */
-const RELEASE_DEADLINE_MS = 205_000;
-/** Kills: at least MIN_KILLS, over at least KILL_WINDOW_MS of the attack, never past KILL_WINDOW_MAX_MS. */
-const MIN_KILLS = 12;
-const KILL_WINDOW_MS = 45_000;
-const KILL_WINDOW_MAX_MS = 75_000;
-/** Releases and malformed inputs are started within this window of the attack. */
-const START_WINDOW_MS = 30_000;
+/**
+ * How hard and how long the attack is. `full` (the default, in CI): every release case, every malformed input and
+ * a dozen kills, under 4 minutes. `short` (FAULTS_PROFILE=short, in `npm test`): one release per kind and path,
+ * a quarter of the malformed inputs, a few kills and the server restart, in about a minute.
+ */
+const PROFILES = {
+  full: {
+    /** Everything is killed and the run fails past this. */
+    hardLimitMs: 236_000,
+    /** Releases must all have ended by then (from the start of the run). */
+    releaseDeadlineMs: 205_000,
+    /** Kills: at least minKills, over at least killWindowMs of the attack, never past killWindowMaxMs. */
+    minKills: 12,
+    killWindowMs: 45_000,
+    killWindowMaxMs: 75_000,
+    /** Releases and malformed inputs are started within this window of the attack. */
+    startWindowMs: 30_000,
+    releases: RELEASES,
+    badInputEvery: 1,
+    minBadInputs: 60,
+  },
+  short: {
+    hardLimitMs: 170_000,
+    releaseDeadlineMs: 150_000,
+    minKills: 4,
+    killWindowMs: 12_000,
+    killWindowMaxMs: 30_000,
+    startWindowMs: 8_000,
+    releases: RELEASES.filter((r) => SHORT_RELEASES.includes(r.name)),
+    badInputEvery: 4,
+    minBadInputs: 20,
+  },
+};
+const profileName = process.env.FAULTS_PROFILE ?? 'full';
+if (profileName !== 'full' && profileName !== 'short') throw new Error(`FAULTS_PROFILE must be full or short, got ${profileName}`);
+const P = PROFILES[profileName];
 /** A malformed start must be refused within this (worker kills included: a lost workflow task takes ~10 s). */
 const BAD_INPUT_MAX_MS = 30_000;
 
@@ -293,7 +319,7 @@ async function main(): Promise<number> {
   const rng = new Lcg(seed);
   const at = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
   const say = (m: string) => console.log(`[faults ${at()}] ${m}`);
-  say(`seed ${seed} (FAULTS_SEED)`);
+  say(`seed ${seed} (FAULTS_SEED), profile ${profileName} (FAULTS_PROFILE)`);
 
   const dir = mkdtempSync(join(tmpdir(), 'cloud-release-faults-'));
   let server: DevServer | undefined;
@@ -308,7 +334,7 @@ async function main(): Promise<number> {
     console.log('0 passed, 1 failed');
     process.exit(1);
   };
-  setTimeout(() => emergency(`hard time limit of ${HARD_LIMIT_MS / 1000}s reached`), HARD_LIMIT_MS).unref();
+  setTimeout(() => emergency(`hard time limit of ${P.hardLimitMs / 1000}s reached`), P.hardLimitMs).unref();
   process.once('SIGINT', () => emergency('interrupted'));
   process.once('SIGTERM', () => emergency('terminated'));
 
@@ -345,7 +371,7 @@ async function main(): Promise<number> {
 
     // ---- The attack: releases, malformed inputs and update payloads, while workers are killed.
     const attackStart = Date.now();
-    const deadline = t0 + RELEASE_DEADLINE_MS;
+    const deadline = t0 + P.releaseDeadlineMs;
     const endings: Promise<Ending[]>[] = [];
     const c = client;
 
@@ -370,7 +396,7 @@ async function main(): Promise<number> {
       return out;
     };
 
-    const bad = badInputs();
+    const bad = badInputs().filter((_, i) => i % P.badInputEvery === 0);
     const badResults: { name: string; workflowId: string; got: string; ms: number; detail?: string }[] = [];
     const runBad = async (i: number): Promise<void> => {
       const b = bad[i];
@@ -387,11 +413,11 @@ async function main(): Promise<number> {
 
     // The run plan, from the seed: when each release and each batch of malformed inputs starts.
     const schedule: { at: number; run: () => void }[] = [];
-    for (const rc of rng.shuffle(RELEASES)) schedule.push({ at: rng.between(500, START_WINDOW_MS), run: () => endings.push(runCase(rc)) });
+    for (const rc of rng.shuffle(P.releases)) schedule.push({ at: rng.between(500, P.startWindowMs), run: () => endings.push(runCase(rc)) });
     const badOrder = rng.shuffle(bad.map((_, i) => i));
     for (let k = 0; k < badOrder.length; k += 8) {
       const batch = badOrder.slice(k, k + 8);
-      schedule.push({ at: rng.between(1_000, START_WINDOW_MS), run: () => endings.push(Promise.all(batch.map(runBad)).then(() => [])) });
+      schedule.push({ at: rng.between(1_000, P.startWindowMs), run: () => endings.push(Promise.all(batch.map(runBad)).then(() => [])) });
     }
     schedule.sort((a, b) => a.at - b.at);
 
@@ -444,7 +470,7 @@ async function main(): Promise<number> {
       await sleep(2_000);
       for (;;) {
         const elapsed = Date.now() - attackStart;
-        if ((fleet.kills >= MIN_KILLS && elapsed >= KILL_WINDOW_MS) || elapsed >= KILL_WINDOW_MAX_MS) return;
+        if ((fleet.kills >= P.minKills && elapsed >= P.killWindowMs) || elapsed >= P.killWindowMaxMs) return;
         await sleep(rng.between(2_000, 5_500));
         const ready = fleet.slots.map((s, i) => (s.ready ? i : -1)).filter((i) => i >= 0);
         // Usually one of two; now and then the last one standing (a short full outage).
@@ -457,7 +483,7 @@ async function main(): Promise<number> {
       await sleep(attackStart + s.at - Date.now());
       s.run();
     }
-    say(`everything started: ${RELEASES.length} releases, ${bad.length} malformed inputs, 1 release for the update payloads`);
+    say(`everything started: ${P.releases.length} releases, ${bad.length} malformed inputs, 1 release for the update payloads`);
     // The server crashes once, with releases at gates, timers and in activities, workers being killed around it.
     await sleep(rng.between(500, 4_000));
     const down = Date.now();
@@ -562,7 +588,9 @@ async function main(): Promise<number> {
     const droppedAnswers = calls.filter((call) => call.dropped).length;
 
     console.log('');
-    console.log(`Fault suite, seed ${seed}: ${releases.length} releases, ${fleet.kills} worker kills, ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+    console.log(
+      `Fault suite (${profileName}), seed ${seed}: ${releases.length} releases, ${fleet.kills} worker kills, ${((Date.now() - t0) / 1000).toFixed(0)}s`,
+    );
     console.log('');
     console.log(`  releases by ending: ${[...byOutcome].map(([k, n]) => `${k} ${n}`).join(', ')}`);
     for (const e of releases) console.log(`    ${e.got === e.expect ? ' ' : '!'} ${e.name.padEnd(40)} ${e.got.padEnd(26)} ${(e.ms / 1000).toFixed(1)}s`);
@@ -582,7 +610,7 @@ async function main(): Promise<number> {
     console.log('');
 
     const invariants: { figure: string; value: string; required: string; ok: boolean; why?: string[] }[] = [
-      { figure: 'worker kills (SIGKILL)', value: String(fleet.kills), required: '>= 10', ok: fleet.kills >= 10 },
+      { figure: 'worker kills (SIGKILL)', value: String(fleet.kills), required: `>= ${P.minKills}`, ok: fleet.kills >= P.minKills },
       { figure: 'Temporal server restarts (SIGKILL)', value: String(serverRestarts.length), required: '>= 1', ok: serverRestarts.length >= 1 },
       { figure: 'fault hits (GET /admin/faults)', value: String(faultHits), required: '>= 20', ok: faultHits >= 20 },
       {
@@ -610,7 +638,7 @@ async function main(): Promise<number> {
         figure: `bad inputs rejected as InvalidReleaseRequest (<= ${BAD_INPUT_MAX_MS / 1000}s)`,
         value: `${badRejected.length}/${bad.length}`,
         required: `${bad.length}/${bad.length}`,
-        ok: badRejected.length === bad.length && bad.length >= 60,
+        ok: badRejected.length === bad.length && bad.length >= P.minBadInputs,
         why: [
           ...badWrong.map((b) => `${b.name} (${b.workflowId}): ${b.got}${b.detail ? ` (${b.detail.slice(0, 160)})` : ''}`),
           ...badSlow.map((b) => `${b.name}: refused after ${(b.ms / 1000).toFixed(1)}s`),

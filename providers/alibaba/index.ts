@@ -5,6 +5,7 @@ import { goneSnapshot } from '../../domain/resource';
 import { ProviderError, type Observation, type ObservedItem, type ProviderAdapter } from '../adapter';
 import { createEcsClient } from './client';
 import { sdkCall } from './errors';
+import { alibabaInventory } from './inventory';
 import * as map from './mapping';
 
 export { classifyAlibabaError } from './errors';
@@ -205,5 +206,7 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
     async deleteSnapshot(ref, snapshotId) {
       return notFoundIsDone(() => client(ref.region).deleteSnapshot(new $Ecs.DeleteSnapshotRequest({ snapshotId })));
     },
+
+    inventory: (query) => alibabaInventory(client, query),
   };
 }

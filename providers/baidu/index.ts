@@ -14,6 +14,7 @@ import {
   type BccSnapshot,
   type BccVolume,
 } from './mapping';
+import { baiduInventory } from './inventory';
 import { BaiduTransport, type BaiduAnswer, type BaiduRequest } from './transport';
 
 export { classifyBaiduError } from './classify';
@@ -204,5 +205,7 @@ export function createBaiduAdapter(cfg: BaiduAdapterConfig): ProviderAdapter {
     deleteDisk: (ref, diskId) => once(ref, { method: 'DELETE', path: path('/v2/volume', diskId) }),
 
     deleteSnapshot: (ref, snapshotId) => once(ref, { method: 'DELETE', path: path('/v2/snapshot', snapshotId) }),
+
+    inventory: (query) => baiduInventory((req) => send({ provider: 'baidu', kind: 'bcc-instance', region: query.region, resourceId: '' }, req), query),
   };
 }

@@ -7,6 +7,7 @@ export interface BccInstance {
   status: string;
   paymentTiming?: string;
   expireTime?: string | null;
+  createTime?: string;
   deletionProtection?: number;
   tags?: { tagKey: string; tagValue?: string }[] | null;
 }

@@ -1,7 +1,20 @@
 import { DeleteServersRequest, DeleteServersRequestBody, ServerId, ShowJobRequest, ShowServerRequest } from '@huaweicloud/huaweicloud-sdk-ecs';
 import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient';
 import { huaweiCall, pathId, type Answer, type HuaweiClients, type HuaweiCredentials } from './sdk';
-import type { BssQueryWire, BssResourceWire, DedicatedHostWire, DevServerWire, EcsJobWire, EcsServerWire, HostServersWire, HyperinstanceWire } from './wire';
+import type {
+  BssQueryWire,
+  BssResourceWire,
+  DedicatedHostListWire,
+  DedicatedHostWire,
+  DevServerWire,
+  EcsJobWire,
+  EcsServerWire,
+  HostServersWire,
+  HyperinstanceWire,
+  ModelArtsPageWire,
+} from './wire';
+
+const pageQuery = (p: { limit: number; offset: number }) => ({ limit: String(p.limit), offset: String(p.offset) });
 
 export type HuaweiService = 'modelarts' | 'ecs' | 'bms' | 'dcc' | 'bss' | 'evs';
 
@@ -25,12 +38,22 @@ export class HuaweiApi {
     return this.send(s, 'modelarts', 'ShowDevServer', 'GET', '/v1/{project_id}/dev-servers/{id}', { id });
   }
 
+  /** ListDevServers: `limit` (default 10) and `offset` (items skipped); answers `{ current, data, pages, size, total }`. */
+  listDevServers(s: Scope, page: { limit: number; offset: number }): Promise<Answer<ModelArtsPageWire<DevServerWire>>> {
+    return this.send(s, 'modelarts', 'ListDevServers', 'GET', '/v1/{project_id}/dev-servers', {}, undefined, pageQuery(page));
+  }
+
   deleteDevServer(s: Scope, id: string): Promise<Answer<DevServerWire>> {
     return this.send(s, 'modelarts', 'DeleteDevServer', 'DELETE', '/v1/{project_id}/dev-servers/{id}', { id });
   }
 
   getHyperinstance(s: Scope, id: string): Promise<Answer<HyperinstanceWire>> {
     return this.send(s, 'modelarts', 'GetHyperinstance', 'GET', '/v1/{project_id}/dev-servers/hyperinstance/{id}', { id });
+  }
+
+  /** ListHyperinstances: the same paging as ListDevServers. */
+  listHyperinstances(s: Scope, page: { limit: number; offset: number }): Promise<Answer<ModelArtsPageWire<HyperinstanceWire>>> {
+    return this.send(s, 'modelarts', 'ListHyperinstances', 'GET', '/v1/{project_id}/dev-servers/hyperinstance', {}, undefined, pageQuery(page));
   }
 
   deleteHyperinstance(s: Scope, id: string): Promise<Answer<HyperinstanceWire>> {
@@ -95,6 +118,12 @@ export class HuaweiApi {
 
   getHost(s: Scope, hostId: string): Promise<Answer<DedicatedHostWire>> {
     return this.send(s, 'dcc', 'ShowDedicatedHost', 'GET', '/v1.0/{project_id}/dedicated-hosts/{id}', { id: hostId });
+  }
+
+  /** DeH ListDedicatedHosts: `limit` and `marker` (the last host ID of the previous page); answers `{ total, dedicated_hosts }`. */
+  listHosts(s: Scope, page: { limit: number; marker?: string }): Promise<Answer<DedicatedHostListWire>> {
+    const query: Record<string, string> = { limit: String(page.limit), ...(page.marker ? { marker: page.marker } : {}) };
+    return this.send(s, 'dcc', 'ListDedicatedHosts', 'GET', '/v1.0/{project_id}/dedicated-hosts', {}, undefined, query);
   }
 
   getHostServers(s: Scope, hostId: string): Promise<Answer<HostServersWire>> {

@@ -4,6 +4,7 @@ import { HuaweiApi, type HuaweiService } from './api';
 import { destructive, scopeOf, unsupported } from './common';
 import { deleteHostVms, destroyHost, hostGoneStatus, inspectHost, readVmDeleteJob } from './dcc-host';
 import { destroyLiteServer, inspectNode, inspectRack, inspectSupernode, nodeStatus, rackStatus, supernodeStatus } from './lite-server';
+import { huaweiInventory } from './inventory';
 import { observeItems } from './observe';
 import { HuaweiClients } from './sdk';
 
@@ -104,6 +105,8 @@ export function createHuaweiAdapter(cfg: HuaweiAdapterConfig): ProviderAdapter {
         return { requestId: answer.requestId, references: [] };
       });
     },
+
+    inventory: async (query) => huaweiInventory(api, HUAWEI_KINDS, query),
 
     drainer: {
       kinds: ['dcc-host'],

@@ -16,6 +16,15 @@ export interface DevServerWire {
   update_at?: number;
 }
 
+/** A ModelArts list page (ListDevServers, ListHyperinstances). */
+export interface ModelArtsPageWire<T> {
+  current?: number;
+  data?: T[];
+  pages?: number;
+  size?: number;
+  total?: number;
+}
+
 /** ModelArts Lite Server supernode (GET /v1/{project_id}/dev-servers/hyperinstance/{id}). */
 export interface HyperinstanceWire {
   id?: string;
@@ -25,6 +34,7 @@ export interface HyperinstanceWire {
   charging_mode?: string;
   servers?: DevServerWire[];
   volumes?: DevServerWire['volumes'];
+  create_at?: number;
 }
 
 /** ECS ShowServer (GET /v1/{project_id}/cloudservers/{server_id}). */
@@ -63,6 +73,8 @@ export interface BssResourceWire {
   resource_type_code?: string;
   status?: number; // 2 in use, 3 closed, 4 frozen, 5 expired
   expire_time?: string;
+  effective_time?: string;
+  project_id?: string;
   order_id?: string;
   is_main_resource?: number;
   main_resource_id?: string;
@@ -85,8 +97,15 @@ export interface DedicatedHostWire {
     state?: string; // available | fault | released
     host_type?: string;
     instance_total?: number;
+    allocated_at?: string;
     tags?: { key?: string; value?: string }[];
   };
+}
+
+/** DeH ListDedicatedHosts (GET /v1.0/{project_id}/dedicated-hosts). */
+export interface DedicatedHostListWire {
+  total?: number;
+  dedicated_hosts?: NonNullable<DedicatedHostWire['dedicated_host']>[];
 }
 
 /** DeH host servers (GET /v1.0/{project_id}/dedicated-hosts/{host_id}/servers). */

@@ -74,6 +74,17 @@ export const RELEASES: ReleaseCase[] = [
   { name: 'huawei DCC dry run (mixed)', request: hw('dcc-host', uuid('7', 3), { dryRun: true }), expect: 'dry-run' },
 ];
 
+/** The short profile's releases (`npm test`): each provider, a refusal, a hand-over and a drain (a rack's dozen reads per attempt make it the slowest under faults: full profile only). */
+export const SHORT_RELEASES = [
+  'alibaba stopped pay-as-you-go',
+  'alibaba deletion protection',
+  'baidu postpaid',
+  'baidu recycle bin, typed-in ID',
+  'huawei node pay-per-use',
+  'huawei DCC host, drained',
+  'huawei DCC host, mixed VMs',
+];
+
 /** The release that waits for a backup, for the bad update payloads (a resource used by nothing else). */
 export const WAITING_RELEASE: ReleaseRequest = hw('modelarts-node', uuid('d', 4), { backup: { required: true, confirmWithin: '10m' } });
 

@@ -50,6 +50,9 @@ function targetOf(params: Map<string, string>): string | undefined {
   return undefined;
 }
 
+/** The request reached the RPC endpoint `/` (any other path is not an API). */
+const isRouted = (req: FastifyRequest) => req.routeOptions?.url !== undefined;
+
 /**
  * Alibaba Cloud ECS (RPC API 2014-05-26): `POST /` (or GET) with parameters in the query string or a form
  * body, signed with ACS3-HMAC-SHA256 or the older HMAC-SHA1 `Signature` parameter; JSON answers with
@@ -131,6 +134,8 @@ export function createAlibabaSim(ctx: SimContext): ProviderSim {
     },
 
     authenticate(req: FastifyRequest): SimError | null {
+      // The gateway answers an unknown path before it looks at the signature (renderError: InvalidAction.NotFound).
+      if (!isRouted(req)) return null;
       const call = rpcCall(req);
       const now = Date.now();
       if (call.scheme === 'acs3') return verifyAcs3(req, state.accessKeys, nonces, now);
@@ -140,11 +145,14 @@ export function createAlibabaSim(ctx: SimContext): ProviderSim {
     },
 
     describe(req: FastifyRequest): CallDescription {
+      if (!isRouted(req)) return { action: 'Unknown' };
       const call = rpcCall(req);
       return { action: call.action || 'Unknown', target: targetOf(call.params) };
     },
 
-    renderError(reply: FastifyReply, error: SimError, requestId: string) {
+    renderError(reply: FastifyReply, raw: SimError, requestId: string) {
+      // The core's unknown-route answer is Alibaba's own "no such API" (the same as an unknown Action).
+      const error = raw.code === 'NotFound' ? aliError('InvalidAction.NotFound') : raw;
       void reply
         .code(error.httpStatus)
         .header('content-type', 'application/json;charset=utf-8')

@@ -1,4 +1,4 @@
-import { simFail } from '../core/types';
+import { simFail, type SimError } from '../core/types';
 
 /**
  * Baidu AI Cloud error codes the BCC simulator answers with. Sources: the BCE common error table
@@ -41,6 +41,17 @@ export const BAIDU_ERRORS = {
 } as const satisfies Record<string, { httpStatus: number; message: string }>;
 
 export type BaiduErrorCode = keyof typeof BAIDU_ERRORS;
+
+/**
+ * What BCC answers for a path it has no API on. Unverified (BCE documents no "no such API" code): an API
+ * version BCC does not have is the documented InvalidVersion (404); any other path InvalidURI (400). Neither
+ * is a resource-not-found (NoSuchObject), so no client can read an unknown path as "already gone".
+ */
+export function unknownApi(url: string): SimError {
+  const version = /^\/v(\d+)\//.exec(url)?.[1];
+  const code: BaiduErrorCode = version !== undefined && version !== '1' && version !== '2' ? 'InvalidVersion' : 'InvalidURI';
+  return { code, httpStatus: BAIDU_ERRORS[code].httpStatus, message: BAIDU_ERRORS[code].message };
+}
 
 /** Throw a catalogued Baidu error from a route handler; `detail` replaces the default message. */
 export function baiduFail(code: BaiduErrorCode, detail?: string): never {

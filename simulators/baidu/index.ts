@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProviderSim, SimContext } from '../core/types';
 import { verifyBceAuth } from './auth';
-import { BAIDU_ERRORS } from './errors';
+import { BAIDU_ERRORS, unknownApi } from './errors';
 import { parseBaiduSection } from './fixture';
 import { baiduRoutes } from './routes';
 import { BaiduStore } from './state';
@@ -19,9 +19,11 @@ export function createBaiduSim(ctx: SimContext): ProviderSim {
     seed: (section) => store.seed(parseBaiduSection(section)),
     snapshot: () => store.snapshot(),
     routes: (app) => routes.register(app),
-    authenticate: (req) => verifyBceAuth(req, (ak) => store.accessKeys.get(ak), Date.now()),
+    // An unknown path is answered as one (renderError), whatever its signature.
+    authenticate: (req) => (req.routeOptions?.url === undefined ? null : verifyBceAuth(req, (ak) => store.accessKeys.get(ak), Date.now())),
     describe: (req) => routes.describe(req),
-    renderError: (reply, error, requestId) => {
+    renderError: (reply, raw, requestId) => {
+      const error = raw.code === 'NotFound' ? unknownApi(reply.request.url) : raw;
       void reply
         .code(error.httpStatus)
         .header('x-bce-request-id', requestId)

@@ -62,20 +62,18 @@ function routeTable(store: BaiduStore): RouteDef[] {
       return undefined;
     }
   };
+  const listInstances = (req: Req) => {
+    const { internalIp, dedicatedHostId, zoneName } = req.query;
+    const all = [...store.instances.values()].filter(
+      (i) => (!internalIp || i.internalIp === internalIp) && (!zoneName || i.zoneName === zoneName) && (!dedicatedHostId || dedicatedHostId === ''),
+    );
+    const { items, ...paging } = page(all, req.query.marker, req.query.maxKeys);
+    return { ...paging, instances: items.map((i) => instanceView(store, i)) };
+  };
   return [
-    {
-      method: 'GET',
-      url: '/v2/instance',
-      action: () => 'ListInstances',
-      handle: (req) => {
-        const { internalIp, dedicatedHostId, zoneName } = req.query;
-        const all = [...store.instances.values()].filter(
-          (i) => (!internalIp || i.internalIp === internalIp) && (!zoneName || i.zoneName === zoneName) && (!dedicatedHostId || dedicatedHostId === ''),
-        );
-        const { items, ...paging } = page(all, req.query.marker, req.query.maxKeys);
-        return { ...paging, instances: items.map((i) => instanceView(store, i)) };
-      },
-    },
+    { method: 'GET', url: '/v2/instance', action: () => 'ListInstances', handle: listInstances },
+    // The Node SDK's BccClient.listInstances still calls the v1 path (same marker / maxKeys paging).
+    { method: 'GET', url: '/v1/instance', action: () => 'ListInstances', handle: listInstances },
     {
       method: 'POST',
       url: '/v2/recycle/instance',

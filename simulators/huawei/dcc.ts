@@ -3,6 +3,7 @@ import { simFail } from '../core/types';
 import { huaweiError } from './errors';
 import type { Host, Server } from './fixture';
 import { serverBase } from './ecs';
+import { afterMarker, intParam, queryOf } from './paging';
 import { action, params } from './routing';
 import type { HuaweiState } from './state';
 
@@ -25,23 +26,44 @@ export function dccRoutes(app: FastifyInstance, state: HuaweiState): void {
 
   const vmView = (s: Server) => ({ ...serverBase(s, state.projectId), addresses: {} });
 
-  app.get('/v1.0/:project_id/dedicated-hosts/:host_id', action('ShowDedicatedHost'), async (req) => {
-    const { project_id, host_id } = params(req);
-    const h = findHost(project_id, host_id);
+  const hostView = (h: Host) => {
     const vms = state.serversOnHost(h.dedicated_host_id);
     return {
-      dedicated_host: {
-        auto_placement: 'off',
-        project_id: state.projectId,
-        available_vcpus: 0,
-        available_memory: 0,
-        tags: [],
-        sys_tags: [],
-        ...h,
-        instance_total: vms.length,
-        instance_uuids: vms.map((v) => v.id),
-      },
+      auto_placement: 'off',
+      project_id: state.projectId,
+      available_vcpus: 0,
+      available_memory: 0,
+      tags: [],
+      sys_tags: [],
+      ...h,
+      instance_total: vms.length,
+      instance_uuids: vms.map((v) => v.id),
     };
+  };
+
+  /**
+   * ListDedicatedHosts: `limit` (1–1000, default 1000: modelled), `marker` (the last host ID of the previous
+   * page), filters `dedicated_host_id`, `name`, `host_type`, `state`, `availability_zone`; `total` counts every
+   * matching host, not the page.
+   */
+  app.get('/v1.0/:project_id/dedicated-hosts', action('ListDedicatedHosts'), async (req) => {
+    const q = queryOf(req);
+    const limit = intParam(q, 'limit', 1, 1000, 1000);
+    const matching = (params(req).project_id === state.projectId ? [...state.hosts.values()] : []).filter(
+      (h) =>
+        (!q.dedicated_host_id || h.dedicated_host_id === q.dedicated_host_id) &&
+        (!q.name || h.name === q.name) &&
+        (!q.host_type || h.host_type === q.host_type) &&
+        (!q.state || h.state === q.state) &&
+        (!q.availability_zone || h.availability_zone === q.availability_zone),
+    );
+    const page = afterMarker(matching, q.marker, (h) => h.dedicated_host_id).slice(0, limit);
+    return { total: matching.length, dedicated_hosts: page.map(hostView) };
+  });
+
+  app.get('/v1.0/:project_id/dedicated-hosts/:host_id', action('ShowDedicatedHost'), async (req) => {
+    const { project_id, host_id } = params(req);
+    return { dedicated_host: hostView(findHost(project_id, host_id)) };
   });
 
   app.get(

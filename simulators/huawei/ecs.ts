@@ -4,6 +4,7 @@ import { jsonBody } from '../core/sim-server';
 import { simFail, type SimError } from '../core/types';
 import { huaweiError } from './errors';
 import type { Server } from './fixture';
+import { afterMarker, intParam, queryOf } from './paging';
 import { action, params } from './routing';
 import { hexId, nowIso, type HuaweiState, type Job, type SubJob } from './state';
 
@@ -12,7 +13,17 @@ const MAX_SERVERS_PER_DELETE = 1000;
 
 /** The fields every ECS server view shares (ShowServer, and the servers on a dedicated host). */
 export function serverBase(s: Server, projectId: string) {
-  return { id: s.id, name: s.name, status: s.status, flavor: s.flavor, metadata: s.metadata, created: s.created, updated: s.updated, tenant_id: projectId };
+  return {
+    id: s.id,
+    name: s.name,
+    status: s.status,
+    flavor: s.flavor,
+    metadata: s.metadata,
+    tags: s.tags ?? [],
+    created: s.created,
+    updated: s.updated,
+    tenant_id: projectId,
+  };
 }
 
 /** Why ECS itself cannot delete this server, or null when it can (pay-per-use, not managed by another service). */
@@ -83,6 +94,27 @@ export function ecsRoutes(app: FastifyInstance, state: HuaweiState, faults: Faul
     if (!s || (kind === 'BMS' && s.sim?.type !== 'BMS')) return fail(huaweiError('Ecs.0114', `Instance[${id}] could not be found.`));
     return s;
   };
+
+  /**
+   * ListServersDetails: `offset` is a page number (0 and 1 are the first page), `limit` 1–1000 (default 25),
+   * `marker` starts after that server instead; filters `name` (substring), `status`, `flavor`, `tags` /
+   * `not-tags` (one "key=value" tag); `count` is every matching server.
+   */
+  app.get('/v1/:project_id/cloudservers/detail', action('ListServersDetails'), async (req) => {
+    const q = queryOf(req);
+    const limit = intParam(q, 'limit', 1, 1000, 25);
+    const page = Math.max(1, intParam(q, 'offset', 0, 2_147_483_647, 1));
+    const matching = (params(req).project_id === state.projectId ? [...state.servers.values()] : []).filter(
+      (s) =>
+        (!q.name || s.name.includes(q.name)) &&
+        (!q.status || s.status === q.status) &&
+        (!q.flavor || s.flavor.id === q.flavor) &&
+        (!q.tags || (s.tags ?? []).includes(q.tags)) &&
+        (!q['not-tags'] || !(s.tags ?? []).includes(q['not-tags'])),
+    );
+    const slice = q.marker ? afterMarker(matching, q.marker, (s) => s.id).slice(0, limit) : matching.slice((page - 1) * limit, page * limit);
+    return { count: matching.length, servers: slice.map((s) => serverView(s).server) };
+  });
 
   app.get('/v1/:project_id/cloudservers/:server_id', action('ShowServer'), async (req) => {
     const { project_id, server_id } = params(req);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { simFail, type SimError } from '../core/types';
 import { huaweiError } from './errors';
 import type { Volume } from './fixture';
+import { afterMarker, intParam, queryOf } from './paging';
 import { action, params } from './routing';
 import { hexId, nowIso, type HuaweiState, type Job } from './state';
 
@@ -23,6 +24,29 @@ export function evsRoutes(app: FastifyInstance, state: HuaweiState): void {
     metadata: v.metadata ?? {},
     multiattach: false,
     attachments: v.attachments.map((a) => ({ ...a, volume_id: v.id, id: v.id, attachment_id: `${v.id}-${a.server_id}`.slice(0, 36) })),
+  });
+
+  /**
+   * EVS list paging: `limit` 1–1000 (default 1000), then `marker` (the last ID of the previous page) or
+   * `offset` (items skipped); `count` is every match. A `{name}_links` next link comes with a full page that
+   * is not the last.
+   */
+  const evsPage = <T extends { id: string }>(req: FastifyRequest, all: T[], what: 'volumes' | 'snapshots') => {
+    const q = queryOf(req);
+    const limit = intParam(q, 'limit', 1, 1000, 1000);
+    const offset = intParam(q, 'offset', 0, 2_147_483_647, 0);
+    const rest = q.marker ? afterMarker(all, q.marker, (t) => t.id) : all.slice(offset);
+    const page = rest.slice(0, limit);
+    const more = rest.length > limit;
+    const next = more ? [{ href: `${req.url.split('?')[0]}?limit=${limit}&marker=${page[page.length - 1].id}`, rel: 'next' }] : undefined;
+    return { count: all.length, [what]: page, ...(next ? { [`${what}_links`]: next } : {}) };
+  };
+
+  app.get('/v2/:project_id/cloudvolumes/detail', action('ListVolumes'), async (req) => {
+    const q = queryOf(req);
+    const mine = params(req).project_id === state.projectId ? [...state.volumes.values()] : [];
+    const matching = mine.filter((v) => (!q.name || v.name === q.name) && (!q.status || v.status === q.status));
+    return evsPage(req, matching.map(volumeView), 'volumes');
   });
 
   app.get('/v2/:project_id/cloudvolumes/:volume_id', action('ShowVolume'), async (req) => {
@@ -58,10 +82,10 @@ export function evsRoutes(app: FastifyInstance, state: HuaweiState): void {
   });
 
   const listSnapshots = async (req: FastifyRequest) => {
-    const { project_id } = params(req);
-    const volumeId = (req.query as Record<string, string | undefined>).volume_id;
-    const all = project_id === state.projectId ? [...state.snapshots.values()] : [];
-    return { snapshots: all.filter((s) => !volumeId || s.volume_id === volumeId) };
+    const q = queryOf(req);
+    const all = params(req).project_id === state.projectId ? [...state.snapshots.values()] : [];
+    const matching = all.filter((s) => (!q.volume_id || s.volume_id === q.volume_id) && (!q.status || s.status === q.status) && (!q.name || s.name === q.name));
+    return evsPage(req, matching, 'snapshots');
   };
   const snapshotsTarget = (req: FastifyRequest) => (req.query as Record<string, string | undefined>).volume_id;
   app.get('/v2/:project_id/cloudsnapshots', action('ListSnapshots', snapshotsTarget), listSnapshots);

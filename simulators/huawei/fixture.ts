@@ -110,6 +110,7 @@ export interface Host {
   host_properties?: Record<string, unknown>;
   available_vcpus?: number;
   available_memory?: number;
+  tags?: { key: string; value: string }[];
 }
 
 /** An ECS (or BMS) server: a DCC host's VM or a ModelArts node's cloud server. */
@@ -119,6 +120,8 @@ export interface Server {
   status: string;
   flavor: { id: string; name?: string; vcpus?: string; ram?: string };
   metadata: Record<string, string>;
+  /** ECS tags as the API lists them, "key=value" strings. */
+  tags?: string[];
   created: string;
   updated: string;
   /** `hostId`: the dedicated host it runs on; `type`: BMS servers are also served by the BMS API. */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { simFail } from '../core/types';
 import { huaweiError } from './errors';
 import type { DevServer, Hyperinstance } from './fixture';
+import { modelartsPage, queryOf, type Query } from './paging';
 import { action, params } from './routing';
 import type { HuaweiState } from './state';
 
@@ -11,6 +12,16 @@ const fail = (e: ReturnType<typeof huaweiError>): never => simFail(e.httpStatus,
 export function devServerView(ds: DevServer): Omit<DevServer, 'sim'> {
   const { sim: _sim, ...view } = ds;
   return view;
+}
+
+/** The list order: `sort_key` createTime (default) or updateTime, `sort_dir` ASC (default) or DESC. */
+function sorted<T extends { create_at: number; update_at: number }>(q: Query, items: T[]): T[] {
+  const key = q.sort_key ?? 'createTime';
+  const dir = q.sort_dir ?? 'ASC';
+  if ((key !== 'createTime' && key !== 'updateTime') || (dir !== 'ASC' && dir !== 'DESC'))
+    fail(huaweiError('ModelArts.0104', 'sort_key must be createTime or updateTime, sort_dir ASC or DESC.'));
+  const at = (t: T) => (key === 'createTime' ? t.create_at : t.update_at);
+  return [...items].sort((a, b) => (dir === 'ASC' ? at(a) - at(b) : at(b) - at(a)));
 }
 
 /**
@@ -39,6 +50,17 @@ export function modelartsRoutes(app: FastifyInstance, state: HuaweiState): void 
     ds.update_at = Date.now();
     state.finishDevServerDelete(ds);
   };
+
+  // ListDevServers and ListHyperinstances: every server / supernode of the project, in ModelArts list paging.
+  app.get('/v1/:project_id/dev-servers', action('ListDevServers'), async (req) => {
+    const mine = params(req).project_id === state.projectId ? [...state.devServers.values()] : [];
+    return modelartsPage(queryOf(req), sorted(queryOf(req), mine).map(devServerView));
+  });
+
+  app.get('/v1/:project_id/dev-servers/hyperinstance', action('ListHyperinstances'), async (req) => {
+    const mine = params(req).project_id === state.projectId ? [...state.hyperinstances.values()] : [];
+    return modelartsPage(queryOf(req), sorted(queryOf(req), mine).map(hyperView));
+  });
 
   app.get('/v1/:project_id/dev-servers/:id', action('ShowDevServer'), async (req) => {
     const { project_id, id } = params(req);

@@ -23,6 +23,7 @@ function adapterWith(overrides: Partial<ProviderAdapter>): ProviderAdapter {
     deleteDisk: unused,
     deleteSnapshot: unused,
     observe: unused,
+    inventory: unused,
     ...overrides,
   };
 }
