@@ -5,6 +5,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { releaseTaskQueue, temporalConnectConfig } from './client/connection';
 import { assertSearchAttributes } from './client/search-attributes';
+import { dataConverterFromEnv } from './common/codec';
 import { providerTaskQueue } from './common/temporal';
 import { PROVIDERS } from './domain/resource';
 import { loadConfig } from './providers/config';
@@ -15,6 +16,7 @@ async function main() {
   installRuntime('INFO');
   const config = loadConfig();
   const { adapters, unconfigured } = createAdapters(config);
+  const dataConverter = dataConverterFromEnv();
   const { connectionOptions, namespace } = temporalConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
   let failed = false;
@@ -33,11 +35,13 @@ async function main() {
       },
       // A bundle built ahead (`npm run build:workflows`) starts the worker in a second or two instead of bundling.
       workflowBundle: process.env.CLOUD_RELEASE_WORKFLOW_BUNDLE ? { codePath: process.env.CLOUD_RELEASE_WORKFLOW_BUNDLE } : undefined,
+      dataConverter,
     });
     console.log(
       `worker: polling ${taskQueue} (+ ${PROVIDERS.map((p) => providerTaskQueue(taskQueue, p)).join(', ')}) on ${connectionOptions.address ?? 'localhost:7233'}, namespace ${namespace}`,
     );
     console.log(`worker: providers configured: ${Object.keys(adapters).join(', ') || 'none'}`);
+    console.log(`worker: payload encryption ${dataConverter ? 'on (CLOUD_RELEASE_CODEC_KEYS)' : 'off'}`);
     for (const line of unconfigured) console.log(`worker: not configured: ${line}`);
     await runWorkers(workers);
   } catch (err) {

@@ -1,5 +1,6 @@
 // Builds the workers: release workflows on the workflow task queue, provider activities on one queue per
 // provider (`<queue>.<provider>`) whose rate limit holds across every worker process.
+import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { PROVIDERS, type Provider } from './domain/resource';
@@ -14,6 +15,8 @@ export interface WorkerSetup {
   rateLimits?: Partial<Record<Provider, number>>;
   /** A prebuilt bundle (tests bundle once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The payload codec (common/codec.ts), on every worker of the set: workflow and activity payloads alike. */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -21,7 +24,15 @@ export interface WorkerSetup {
  * them together. If any of them cannot be created, the ones created before it are shut down (so none keeps a
  * hold on the connection) and the error that stopped the creation is thrown.
  */
-export async function createWorkers({ connection, namespace, taskQueue = TASK_QUEUE, deps, rateLimits = {}, workflowBundle }: WorkerSetup): Promise<Worker[]> {
+export async function createWorkers({
+  connection,
+  namespace,
+  taskQueue = TASK_QUEUE,
+  deps,
+  rateLimits = {},
+  workflowBundle,
+  dataConverter,
+}: WorkerSetup): Promise<Worker[]> {
   const activities = createActivities(deps);
   const workflowSource = workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') };
   const workers: Worker[] = [];
@@ -31,6 +42,7 @@ export async function createWorkers({ connection, namespace, taskQueue = TASK_QU
         connection,
         namespace,
         taskQueue,
+        dataConverter,
         ...workflowSource,
         activities: { validateRequest: activities.validateRequest.bind(activities) },
       }),
@@ -41,6 +53,7 @@ export async function createWorkers({ connection, namespace, taskQueue = TASK_QU
           connection,
           namespace,
           taskQueue: providerTaskQueue(taskQueue, provider),
+          dataConverter,
           activities,
           maxTaskQueueActivitiesPerSecond: rateLimits[provider],
         }),

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import type { InventoryPage, InventoryQuery } from '../domain/inventory';
 import type { ValidRequest } from '../domain/request';
 import type { CallReceipt, DestroyOptions, Provider, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus, VmDeleteJob } from '../domain/resource';
 import type { Observation, ObservedItem, ProviderAdapter } from '../providers/adapter';
@@ -51,6 +52,13 @@ export function createActivities({ adapters }: ActivityDeps) {
           details: [result.errors],
         }),
       );
+    },
+
+    /** Discovery: one page of what the provider lists (one list call); scheduled on the provider's rate-limited queue. */
+    async listInventory(provider: Provider, query: InventoryQuery): Promise<InventoryPage> {
+      const a = adapters[provider];
+      if (!a) throw ApplicationFailure.nonRetryable(`no adapter is configured for provider ${provider}`, ActivityFailureType.rejected);
+      return translated(() => a.inventory(query));
     },
 
     async inspectResource(ref: ResourceRef): Promise<ResourceSnapshot> {

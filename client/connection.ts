@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { dataConverterFromEnv } from '../common/codec';
 import { TASK_QUEUE } from '../common/temporal';
 
 /**
@@ -12,10 +13,12 @@ export function temporalConnectConfig() {
   return { connectionOptions, namespace: namespace ?? 'default' };
 }
 
+/** A client with the payload codec of the environment, if any (README "Payload encryption"). */
 export async function connectClient(): Promise<Client> {
+  const dataConverter = dataConverterFromEnv(); // a bad key configuration fails before connecting
   const { connectionOptions, namespace } = temporalConnectConfig();
   const connection = await Connection.connect(connectionOptions);
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter });
 }
 
 /**

@@ -8,18 +8,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { releaseTaskQueue } from '../client/connection';
+import { codecFromEnv } from '../common/codec';
 import { SEARCH_ATTRIBUTES } from '../common/temporal';
 import { createAdapters } from '../providers/registry';
 import { parseConfig } from '../providers/config';
 import { startSimulators, type RunningSimulators } from '../simulators/runtime';
 import { sandboxProviderConfig } from '../simulators/sandbox-config';
 import { createWorkers, installRuntime, runWorkers } from '../workers';
+import { startCodecServer } from './codec-server';
 import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, temporalCliPath } from './dev-server';
 
 const HOST = '127.0.0.1';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const TEMPORAL_PORT = port('SANDBOX_TEMPORAL_PORT', 7233);
 const UI_PORT = port('SANDBOX_UI_PORT', 8233);
+const CODEC_PORT = port('CLOUD_RELEASE_CODEC_PORT', 8888);
 const SIM_PORTS = {
   admin: port('SIM_ADMIN_PORT', 18100),
   alibaba: port('SIM_ALIBABA_PORT', 18101),
@@ -86,6 +89,13 @@ async function main() {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
+  // Payload encryption is opt-in (README "Payload encryption"): with keys, the worker encrypts and the UI decodes
+  // through a codec server of the sandbox's own (local, so without a token: the UI passes none over http).
+  const codec = codecFromEnv();
+  const codecServer =
+    codec && (await startCodecServer({ codec, host: HOST, port: CODEC_PORT, origins: [`http://localhost:${UI_PORT}`, `http://${HOST}:${UI_PORT}`] }));
+  if (codecServer) stops.push(() => codecServer.close());
+
   const server = spawn(
     cli,
     // prettier-ignore
@@ -96,6 +106,7 @@ async function main() {
       '--log-level', 'error',
       ...DEV_SERVER_SQLITE_PRAGMAS,
       ...DEV_SERVER_DYNAMIC_CONFIG,
+      ...(codecServer ? ['--ui-codec-endpoint', codecServer.url] : []),
       ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', `${sa.name}=${CLI_TYPE[sa.type]}`]),
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
@@ -125,7 +136,13 @@ async function main() {
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const { adapters } = createAdapters(parseConfig(config, configPath), { ...process.env, ...env });
   const connection = await NativeConnection.connect({ address: `${HOST}:${TEMPORAL_PORT}` });
-  const workers = await createWorkers({ connection, namespace: 'default', taskQueue: TASK_QUEUE, deps: { adapters } });
+  const workers = await createWorkers({
+    connection,
+    namespace: 'default',
+    taskQueue: TASK_QUEUE,
+    deps: { adapters },
+    dataConverter: codec && { payloadCodecs: [codec] },
+  });
   const running = runWorkers(workers);
   stops.push(async () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
@@ -146,6 +163,7 @@ sandbox is up
   worker             task queue ${TASK_QUEUE} (+ ${TASK_QUEUE}.alibaba, .baidu, .huawei)
   simulators         alibaba ${sims.endpoints.alibaba}  baidu ${sims.endpoints.baidu}  huawei ${sims.endpoints.huawei}
   simulator admin    ${sims.endpoints.admin}/admin/state   (calls: /admin/calls)
+  payloads           ${codecServer ? `encrypted with key "${codec?.activeKeyId}"; codec server ${codecServer.url} (the UI uses it; CLI: --codec-endpoint ${codecServer.url})` : 'not encrypted (CLOUD_RELEASE_CODEC_KEYS unset)'}
 
 Start a release: Web UI → Start Workflow (http://localhost:${UI_PORT}/namespaces/default/workflows/start-workflow),
 workflow type releaseResource, task queue ${TASK_QUEUE}, one JSON input (examples in the README), or:
