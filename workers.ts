@@ -44,7 +44,9 @@ export async function createWorkers({
         taskQueue,
         dataConverter,
         ...workflowSource,
-        activities: { validateRequest: activities.validateRequest.bind(activities) },
+        // Every activity is registered here too: the workflows schedule validation, audit records, notifications and
+        // batch steering on this queue, and provider calls only on the provider queues (where the rate limit holds).
+        activities,
       }),
     );
     for (const provider of PROVIDERS) {
