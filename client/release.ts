@@ -3,6 +3,7 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { releaseTaskQueue } from './connection';
+import { startDetails, startSummary } from '../domain/summaries';
 import { dryRunWorkflowId, releaseWorkflowId, type ReleaseRequest } from '../domain/request';
 import type { ReleaseReport } from '../domain/report';
 import type { ResourceRef } from '../domain/resource';
@@ -42,6 +43,8 @@ export async function startRelease(
     // Any finished run may be followed by a new one; the guard against repeating a success is above, and the
     // workflow itself inspects first, so nothing is deleted twice whoever starts it.
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    staticSummary: startSummary(request, request.requestedBy, request.dryRun === true),
+    staticDetails: startDetails(request, request),
   });
 }
 

@@ -3,6 +3,7 @@
 import type { Client, ScheduleSpec } from '@temporalio/client';
 import { releaseTaskQueue } from './connection';
 import type { ReleaseRequest } from '../domain/request';
+import { startDetails, startSummary } from '../domain/summaries';
 
 export async function scheduleDecommission(client: Client, scheduleId: string, request: ReleaseRequest, spec: ScheduleSpec, taskQueue = releaseTaskQueue()) {
   return client.schedule.create({
@@ -14,6 +15,8 @@ export async function scheduleDecommission(client: Client, scheduleId: string, r
       taskQueue,
       workflowId: `scheduled/${scheduleId}`,
       args: [request],
+      staticSummary: `Scheduled: ${startSummary(request, request.requestedBy, request.dryRun === true)}`,
+      staticDetails: `${startDetails(request, request)}\n\nStarted by the schedule ${scheduleId}; hands over to the resource's canonical release.`,
     },
     memo: { summary: `scheduled release of ${request.kind} ${request.resourceId} (${request.provider} ${request.region}), ticket ${request.ticket}` },
   });

@@ -1,12 +1,13 @@
 // The release's audit record, kept as the workflow goes: steps with times, approvals, what was deleted and
 // kept, provider errors, what the verification observed. Deterministic: times come from the workflow clock.
-import { ActivityFailure, ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ProviderErrorDetails, ReleaseFailureTypeName } from '../common/failure-types';
 import { SA } from '../common/temporal';
-import type { Plan } from '../domain/plan';
+import type { Gate, Plan } from '../domain/plan';
 import type { ValidRequest } from '../domain/request';
 import type { Approval, ItemRecord, Phase, ReleaseOutcome, ReleaseReport, StepRecord } from '../domain/report';
 import type { ResourceRef } from '../domain/resource';
+import { currentDetails } from './details';
 import type { Progress } from './messages';
 
 const now = () => new Date().toISOString();
@@ -38,7 +39,7 @@ export const isEnding = (err: unknown): err is ApplicationFailure =>
 export class Audit {
   readonly report: ReleaseReport;
   phase: Phase = 'validate';
-  waitingFor?: string;
+  private waiting?: { what: string; gate?: Gate };
   /** A destructive request (the release's own, a drain job, a cleanup) may have reached the provider. */
   destructiveCallMade = false;
 
@@ -77,6 +78,36 @@ export class Audit {
     if (this.phase === phase) return;
     this.phase = phase;
     upsertSearchAttributes([{ key: SA.phase, value: phase }]);
+    this.show();
+  }
+
+  get waitingFor(): string | undefined {
+    return this.waiting?.what;
+  }
+
+  /** What the release waits for now (`undefined`: nothing); `gate` when it is a person, whose update the UI then shows. */
+  wait(what: string | undefined, gate?: Gate): void {
+    this.waiting = what === undefined ? undefined : { what, gate };
+    this.show();
+  }
+
+  /** The Web UI's current details (a workflow query's answer: no history event). */
+  private show(): void {
+    const r = this.report;
+    setCurrentDetails(
+      currentDetails({
+        workflowId: r.workflowId,
+        ref: r.resource,
+        phase: this.phase,
+        outcome: r.outcome,
+        summary: r.summary,
+        waitingFor: this.waiting?.what,
+        gate: this.waiting?.gate,
+        plan: r.plan,
+        lastStep: r.steps.at(-1),
+        approvals: r.approvals,
+      }),
+    );
   }
 
   /**
@@ -92,6 +123,7 @@ export class Audit {
     this.enter(phase);
     const record: StepRecord = { phase, name, startedAt: now(), outcome: 'ok' };
     this.report.steps.push(record);
+    this.show();
     try {
       const result = await fn();
       const verdict = judge?.(result) ?? {};
@@ -108,6 +140,7 @@ export class Audit {
       throw err;
     } finally {
       record.endedAt = now();
+      this.show();
     }
   }
 
@@ -115,6 +148,7 @@ export class Audit {
   note(phase: Phase, name: string, outcome: StepRecord['outcome'], detail?: string): void {
     const at = now();
     this.report.steps.push({ phase, name, startedAt: at, endedAt: at, outcome, detail });
+    this.show();
   }
 
   /** Record the provider error inside a failure, if any; returns its request ID. */
@@ -127,11 +161,13 @@ export class Audit {
   plan(plan: Plan): Plan {
     this.report.plan = plan;
     if ('action' in plan) this.report.action = plan.action;
+    this.show();
     return plan;
   }
 
   approve(approval: Approval): void {
     this.report.approvals.push(approval);
+    this.show();
   }
 
   deleted(item: ItemRecord): void {
@@ -147,8 +183,9 @@ export class Audit {
     this.report.outcome = outcome;
     this.report.summary = summary;
     this.report.endedAt = now();
-    this.waitingFor = undefined;
+    this.waiting = undefined;
     this.enter('done');
+    this.show();
     return this.report;
   }
 

@@ -32,7 +32,7 @@ export async function destructiveCall<R extends CallReceipt>(
       if (type === ActivityFailureType.transient && attempt < MAX_REJECTED_TRIES) {
         // The provider answered "not now": asking again is safe unless the state says otherwise.
         audit.providerError(err);
-        await sleep(Math.min(1_000 * 2 ** (attempt - 1), 60_000));
+        await sleep(Math.min(1_000 * 2 ** (attempt - 1), 60_000), { summary: 'back off: the provider answered "try later"' });
         const evidence = await tookEffect?.();
         if (evidence) return { kind: 'took-effect', evidence };
         continue;

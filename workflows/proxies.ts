@@ -4,7 +4,8 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ActivityFailureType as F } from '../common/failure-types';
 import { providerTaskQueue } from '../common/temporal';
-import type { Provider } from '../domain/resource';
+import type { DestroyOptions, Provider, ReleaseAction, ResourceRef } from '../domain/resource';
+import type { ObservedItem } from '../providers/adapter';
 
 const FINAL = [F.rejected, F.invalidRequest, F.failed, F.outcomeUnknown];
 
@@ -52,17 +53,31 @@ export function providerActivities(provider: Provider) {
     heartbeatTimeout: HEARTBEAT,
     retry: { maximumAttempts: 1 },
   });
-  // Proxies have no own keys to spread: name each activity.
+  // Each call carries a one-line summary, shown on its activity in the Web UI (metadata only: replay ignores it).
+  const as = (summary: string) => ({ summary });
+  const polling = (ceilingMs: number) => {
+    const p = polls(ceilingMs);
+    return {
+      awaitGone: (ref: ResourceRef) => p.awaitGone.executeWithOptions(as(`wait until ${ref.resourceId} is gone`), [ref]),
+      awaitStopped: (ref: ResourceRef) => p.awaitStopped.executeWithOptions(as(`wait until ${ref.resourceId} is stopped`), [ref]),
+      awaitVmDeletion: (ref: ResourceRef, jobId: string) =>
+        p.awaitVmDeletion.executeWithOptions(as(`wait for the VM delete job ${jobId} on ${ref.resourceId}`), [ref, jobId]),
+    };
+  };
   return {
-    inspectResource: reads.inspectResource,
-    resourceStatus: reads.resourceStatus,
-    stopInstance: reads.stopInstance,
-    sendDestroy: destructive.sendDestroy,
-    deleteDisk: destructive.deleteDisk,
-    deleteSnapshot: destructive.deleteSnapshot,
-    submitVmDeletion: destructive.submitVmDeletion,
-    observeItems: verify.observeItems,
-    polls,
+    inspectResource: (ref: ResourceRef, summary = `inspect ${ref.kind} ${ref.resourceId}`) => reads.inspectResource.executeWithOptions(as(summary), [ref]),
+    resourceStatus: (ref: ResourceRef) => reads.resourceStatus.executeWithOptions(as(`read the status of ${ref.resourceId}`), [ref]),
+    stopInstance: (ref: ResourceRef) => reads.stopInstance.executeWithOptions(as(`stop ${ref.resourceId}`), [ref]),
+    sendDestroy: (ref: ResourceRef, action: ReleaseAction, options: DestroyOptions) =>
+      destructive.sendDestroy.executeWithOptions(as(`${action} ${ref.kind} ${ref.resourceId} (destructive, once)`), [ref, action, options]),
+    deleteDisk: (ref: ResourceRef, diskId: string) => destructive.deleteDisk.executeWithOptions(as(`delete disk ${diskId} (destructive, once)`), [ref, diskId]),
+    deleteSnapshot: (ref: ResourceRef, snapshotId: string) =>
+      destructive.deleteSnapshot.executeWithOptions(as(`delete snapshot ${snapshotId} (destructive, once)`), [ref, snapshotId]),
+    submitVmDeletion: (ref: ResourceRef, vmIds: string[]) =>
+      destructive.submitVmDeletion.executeWithOptions(as(`delete ${vmIds.length} VM(s) on host ${ref.resourceId} (destructive, once)`), [ref, vmIds]),
+    observeItems: (ref: ResourceRef, items: ObservedItem[], settleAttempts: number) =>
+      verify.observeItems.executeWithOptions(as(`verify ${items.length} item(s) of ${ref.resourceId}`), [ref, items, settleAttempts]),
+    polls: polling,
   };
 }
 

@@ -26,8 +26,9 @@ import {
   validateUpdateArgs,
   type PayloadResult,
 } from '../domain/update-payloads';
-import { isGone, planChanges, planRelease, type ExistingPlan, type Gate, type Plan } from '../domain/plan';
+import { isGone, planChanges, planRelease, type ExistingPlan, type Gate } from '../domain/plan';
 import { releaseWorkflowId, type ReleaseRequest, type ValidRequest } from '../domain/request';
+import { startDetails, startSummary } from '../domain/summaries';
 import type { Approval, ItemRecord, ReleaseReport } from '../domain/report';
 import type { ResourceKind, ResourceRef } from '../domain/resource';
 import { local, providerActivities, type ProviderActivities } from './proxies';
@@ -37,6 +38,7 @@ import { drainHost, type DrainResult } from './drain';
 import { approveOverrideUpdate, cancelReleaseUpdate, confirmBackupUpdate, progressQuery } from './messages';
 import { releaseResourceV1 } from './v1/release-resource';
 import { verifyItems, type Expectation } from './verify';
+import { summarisePlan } from './details';
 
 /**
  * Workflow versions. Every execution started since this patch carries its marker and runs the code below;
@@ -102,7 +104,7 @@ class Release {
     const request = await this.validate();
     const canonicalId = releaseWorkflowId(request.ref);
     // A dry run changes nothing and runs under any ID; a release runs only under its resource's ID.
-    if (!request.dryRun && workflowInfo().workflowId !== canonicalId) return this.delegate(canonicalId);
+    if (!request.dryRun && workflowInfo().workflowId !== canonicalId) return this.delegate(request, canonicalId);
 
     const p = providerActivities(request.ref.provider);
     let plan: ExistingPlan;
@@ -125,7 +127,7 @@ class Release {
     const args = oneArgumentError([this.input, ...this.extra], 'workflow');
     if (args) throw audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', `invalid release request: ${args.field}: ${args.message}`);
     const request = await audit
-      .step('validate', 'validate the request', () => local.validateRequest(this.input))
+      .step('validate', 'validate the request', () => local.validateRequest.executeWithOptions({ summary: 'validate the request' }, [this.input]))
       .catch((err) => {
         throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', failureMessage(err));
       });
@@ -136,7 +138,7 @@ class Release {
   }
 
   /** A release started under another ID hands over to the canonical one: one release per resource at a time. */
-  private async delegate(canonicalId: string): Promise<ReleaseReport> {
+  private async delegate(request: ValidRequest, canonicalId: string): Promise<ReleaseReport> {
     const { audit } = this;
     audit.report.canonicalWorkflowId = canonicalId;
     try {
@@ -145,6 +147,8 @@ class Release {
           workflowId: canonicalId,
           args: [this.input],
           parentClosePolicy: ParentClosePolicy.ABANDON,
+          staticSummary: startSummary(request.ref, request.requestedBy, false),
+          staticDetails: `${startDetails(request.ref, request)}\n\nHanded over from ${workflowInfo().workflowId}.`,
           // Only one run at a time; a finished one (a dry run, a failed or even a successful release) may be
           // followed by a new one: the new run inspects first, so nothing is ever deleted twice.
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',
@@ -185,7 +189,9 @@ class Release {
     }
 
     // Fail closed: read again right before the destructive call; anything the plan relied on that changed stops it.
-    const fresh = await audit.step('recheck', 're-read the resource', () => p.inspectResource(ref));
+    const fresh = await audit.step('recheck', 're-read the resource', () =>
+      p.inspectResource(ref, `re-check ${ref.kind} ${ref.resourceId} right before the destructive call`),
+    );
     const changes = planChanges(plan, planRelease(fresh, request));
     if (changes.length > 0) {
       throw audit.fail(ReleaseFailureType.changed, 'changed-before-release', `the resource changed since it was planned: ${changes.join('; ')}`);
@@ -227,9 +233,9 @@ class Release {
   /** Drain a DCC host; any VM left, or a cancel, ends the release here with every VM's fate and the host kept. */
   private async drain(p: ProviderActivities, request: ValidRequest, vmIds: string[]): Promise<void> {
     const { audit } = this;
-    audit.waitingFor = `the drain of ${vmIds.length} VM(s)`;
+    audit.wait(`the drain of ${vmIds.length} VM(s)`);
     const drained = await drainHost(p, audit, request.ref, vmIds, request.drain, () => this.cancelRequest !== undefined || this.scope.consideredCancelled);
-    audit.waitingFor = undefined;
+    audit.wait(undefined);
     const left = [
       ...drained.failed.map((f) => `${f.vmId} (${f.reason})`),
       ...drained.unknown.map((v) => `${v} (fate unknown: its deletion could not be confirmed)`),
@@ -298,7 +304,7 @@ class Release {
     }
 
     try {
-      audit.waitingFor = 'the provider to finish deleting';
+      audit.wait('the provider to finish deleting');
       await audit.step('wait-gone', 'wait until gone', () => p.polls(waitGoneMs).awaitGone(ref));
     } catch (err) {
       const failed = failureTypeOf(err) === ActivityFailureType.failed;
@@ -310,7 +316,7 @@ class Release {
           : `the resource was not seen gone within ${waitGoneMs % MINUTE ? `${waitGoneMs / 1000} s` : `${waitGoneMs / MINUTE} minutes`}${unanswered ? ' and the destructive call got no answer' : ''}; the call is not repeated, check it by hand: ${failureMessage(err)}`,
       );
     } finally {
-      audit.waitingFor = undefined;
+      audit.wait(undefined);
     }
     audit.deleted({ type: 'resource', id: ref.resourceId, how: `${plan.action} by ${ref.provider}`, observed: 'gone' });
 
@@ -376,13 +382,15 @@ class Release {
   private async confirm(gate: Gate, request: ValidRequest): Promise<void> {
     const { audit } = this;
     audit.enter('confirm');
-    audit.waitingFor =
+    audit.wait(
       gate === 'backup'
         ? 'confirmBackup: someone to confirm a backup exists (update confirmBackup with confirmedBy and backupReference)'
-        : 'approveOverride: someone other than the requester to approve the protection override (update approveOverride with approvedBy)';
+        : 'approveOverride: someone other than the requester to approve the protection override (update approveOverride with approvedBy)',
+      gate,
+    );
     const within = gate === 'backup' ? request.backup.confirmWithinMs : request.overrideApproval.withinMs;
     const passed = await condition(() => this.approvals.has(gate), within);
-    audit.waitingFor = undefined;
+    audit.wait(undefined);
     if (passed) {
       const a = this.approvals.get(gate)!;
       audit.note('confirm', `${gate} confirmed by ${a.by}`, 'ok', a.reference);
@@ -524,18 +532,10 @@ function describe({ ref, requestedBy, ticket, dryRun }: ValidRequest): void {
   ]);
   upsertMemo({
     dryRun,
-    summary: `${dryRun ? 'Dry run: ' : ''}release ${ref.kind} ${ref.resourceId} (${ref.provider} ${ref.region}) for ${requestedBy}, ticket ${ticket}`,
+    summary: `${startSummary(ref, requestedBy, dryRun)}, ticket ${ticket}`,
   });
 }
 
 function describeDrain(d: DrainResult): string {
   return `${d.deleted.length} VM(s) deleted${d.deleted.length ? ` (${d.deleted.join(', ')})` : ''}, ${d.failed.length + d.unknown.length + d.notAttempted.length} left`;
-}
-
-function summarisePlan(plan: Plan): string {
-  if (isGone(plan)) return plan.notes.join('; ');
-  if (plan.outcome === 'blocked') return `would be blocked: ${plan.blockers.map((b) => b.message).join('; ')}`;
-  const count = (fate: string) => plan.disks.filter((d) => d.fate === fate).length + plan.snapshots.filter((s) => s.fate === fate).length;
-  const vms = plan.vms.filter((v) => v.fate === 'drain').length;
-  return `would ${plan.action} it${vms ? ` after draining ${vms} VM(s)` : ''}; ${count('deleted')} disk/snapshot(s) deleted by the provider, ${count('cleanup')} cleaned up, ${count('retained')} kept${plan.gates.length ? `; needs ${plan.gates.join(' and ')}` : ''}`;
 }

@@ -32,20 +32,23 @@ export default async function setup(project: TestProject) {
   const path = temporalCliPath();
   const uiPort = await freePort();
   const [env, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: path ? { type: 'existing-path', path } : undefined,
-        searchAttributes: SEARCH_ATTRIBUTES,
-        ui: true,
-        uiPort,
-        extraArgs: [
-          ...DEV_SERVER_DYNAMIC_CONFIG,
-          ...readdirSync(__dirname)
-            .filter((f) => f.endsWith('.test.ts'))
-            .flatMap((f) => ['--namespace', namespaceForFile(f)]),
-        ],
+    startDevServer(
+      {
+        server: {
+          executable: path ? { type: 'existing-path', path } : undefined,
+          searchAttributes: SEARCH_ATTRIBUTES,
+          ui: true,
+          uiPort,
+          extraArgs: [
+            ...DEV_SERVER_DYNAMIC_CONFIG,
+            ...readdirSync(__dirname)
+              .filter((f) => f.endsWith('.test.ts'))
+              .flatMap((f) => ['--namespace', namespaceForFile(f)]),
+          ],
+        },
       },
-    }),
+      3,
+    ),
     bundleWorkflowCode({ workflowsPath: join(__dirname, '../../workflows/index.ts'), logger: quietLogger }),
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'cloud-release-bundle-'));
@@ -58,6 +61,21 @@ export default async function setup(project: TestProject) {
     await env.teardown();
     rmSync(dir, { recursive: true, force: true });
   };
+}
+
+/**
+ * The SDK gives the dev server 5 seconds to answer; on a loaded 2-core machine (the bundle is built beside it, a
+ * dozen namespaces are registered) it sometimes needs more: try again before failing the whole run.
+ */
+async function startDevServer(options: Parameters<typeof TestWorkflowEnvironment.createLocal>[0], attempts: number): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createLocal(options);
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      console.warn(`global setup: the dev server did not start (${err instanceof Error ? err.message.slice(0, 120) : String(err)}); trying again`);
+    }
+  }
 }
 
 /** A port nothing listens on now (the Web UI's default, the gRPC port + 1000, may be taken). */

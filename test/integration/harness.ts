@@ -148,7 +148,9 @@ function installRuntimeOnce() {
 /**
  * With RECORD_HISTORIES=1, save a finished release's history under test/histories/<version>/ for the replay
  * test (test/integration/replay.test.ts). A recorded history is proof that executions of that version still
- * replay: it is never overwritten (an existing file is kept and the new one skipped).
+ * replay: it is never overwritten (an existing file is kept and the new one skipped). RECORD_HISTORIES_TAG=<tag>
+ * records a second set beside the first (`<name>--<tag>.json`) after a change that keeps the version, e.g. `ui`:
+ * the activity and timer summaries, which replay ignores but which old and new executions differ by.
  */
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   const dir = join(__dirname, '..', 'histories', CURRENT_HISTORY_DIR);
@@ -159,7 +161,7 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '')
-      .slice(0, 90)}.json`,
+      .slice(0, 90)}${process.env.RECORD_HISTORIES_TAG ? `--${process.env.RECORD_HISTORIES_TAG}` : ''}.json`,
   );
   if (existsSync(file)) return;
   // The CLI's JSON is the format historyFromJSON reads (and what `temporal workflow show -o json` gives users).

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { releaseHandle } from '../../client/release';
+import { confirmBackup, progress, releaseHandle, startRelease } from '../../client/release';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import { startSimHarness, testNamespace } from './harness';
 
@@ -122,6 +122,88 @@ describe('starting a release from the Temporal Web UI', () => {
     }
   });
 });
+
+describe('the workflow page reads like the runbook (user metadata)', () => {
+  let h: Awaited<ReturnType<typeof startSimHarness>>;
+  const input = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'alibaba-ecs.json'), 'utf8')) as ReleaseRequest;
+  beforeAll(async () => {
+    h = await startSimHarness();
+  });
+  afterAll(async () => h?.close());
+  afterEach(async () => {
+    const handle = releaseHandle(h.client, input);
+    const { status } = await handle.describe().catch(() => ({ status: { name: 'NOT_FOUND' } }));
+    if (status.name === 'RUNNING') await handle.terminate('test cleanup');
+  });
+
+  it('summary and details of the start, current details with the update to send, a summary on each activity', { timeout: 150_000 }, async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-chromium.sh (Debian's chromium)`);
+    const ui = `http://${inject('temporalUiAddress')}/namespaces/${encodeURIComponent(testNamespace())}`;
+    const handle = await startRelease(h.client, input, h.taskQueue);
+    await expect.poll(async () => (await progress(handle)).phase, { timeout: 30_000 }).toBe('confirm');
+    mkdirSync(screenshots, { recursive: true });
+
+    const profile = mkdtempSync(join(tmpdir(), 'cloud-release-chromium-'));
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 1600 },
+      timeout: 30_000,
+    });
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(20_000);
+      page.setDefaultNavigationTimeout(30_000);
+      const main = page.getByRole('main');
+      await page.goto(`${ui}/workflows/${encodeURIComponent(handle.workflowId)}`);
+      await page.getByRole('heading', { level: 1, name: handle.workflowId }).waitFor();
+      // The static summary and details the client set at the start.
+      await main.getByText('release ecs-instance i-bp1stoppedpaygo01 (alibaba cn-hangzhou) for alice@platform').first().waitFor();
+      // A summary on each activity, in the timeline and the event history: the inspection, by name and resource.
+      await main.getByText('inspect ecs-instance i-bp1stoppedpaygo01').first().waitFor();
+      await page
+        .getByRole('tab', { name: 'User Metadata' })
+        .or(page.getByRole('link', { name: 'User Metadata' }))
+        .first()
+        .click();
+      // The static details the client set at the start, and the current details: the phase, the plan in short, and
+      // the exact update that lets the release go on. The UI renders markdown in sandboxed frames.
+      await textShown(page, 'Requested by: alice@platform, ticket CHG-1001');
+      await textShown(page, 'Phase: confirm');
+      await textShown(page, 'needs backup');
+      await textShown(page, 'cloud-release confirm alibaba/cn-hangzhou/i-bp1stoppedpaygo01 --by');
+      await page.screenshot({ path: join(screenshots, 'workflow-waiting.png'), fullPage: true });
+
+      await confirmBackup(handle, { confirmedBy: 'bob@platform', backupReference: 'snap-ui-1' });
+      expect((await handle.result()).outcome).toBe('released');
+      await page.reload();
+      await textShown(page, 'Phase: done (released)');
+      await textShown(page, 'Backup confirmed by: bob@platform');
+      await main.getByText('delete ecs-instance i-bp1stoppedpaygo01 (destructive, once)').first().waitFor();
+      await page.screenshot({ path: join(screenshots, 'workflow-released.png'), fullPage: true });
+    } finally {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
+
+/** `text` shows on the page or in one of its frames (the UI renders user markdown in sandboxed iframes), within 20 s. */
+async function textShown(page: Page, text: string): Promise<void> {
+  const until = Date.now() + 20_000;
+  const squash = (t: string) => t.replace(/\s+/g, ' ');
+  for (;;) {
+    for (const frame of page.frames()) {
+      const body = await frame
+        .locator('body')
+        .innerText({ timeout: 1_000 })
+        .catch(() => '');
+      if (squash(body).includes(text)) return;
+    }
+    if (Date.now() > until) throw new Error(`the page does not show "${text}"`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
 
 /**
  * The Input's Data field is a CodeMirror editor (a contenteditable `role=textbox` without a name): its `<label>`
