@@ -3,6 +3,7 @@
 // from the configuration, and runs until SIGINT/SIGTERM. If one of its workers fails, the others are shut down
 // and the process exits non-zero with that worker's error. Run more processes with the same settings to scale out.
 import { NativeConnection } from '@temporalio/worker';
+import { auditStoreFromEnv } from './audit/from-env';
 import { releaseTaskQueue, temporalConnectConfig } from './client/connection';
 import { assertSearchAttributes } from './client/search-attributes';
 import { dataConverterFromEnv } from './common/codec';
@@ -13,21 +14,24 @@ import { createAdapters } from './providers/registry';
 import { createWorkers, installRuntime, runWorkers } from './workers';
 
 async function main() {
-  installRuntime('INFO');
+  const metricsAddress = process.env.CLOUD_RELEASE_METRICS_ADDRESS || undefined;
+  installRuntime('INFO', { metricsAddress });
   const config = loadConfig();
   const { adapters, unconfigured } = createAdapters(config);
   const dataConverter = dataConverterFromEnv();
   const { connectionOptions, namespace } = temporalConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
+  const audit = auditStoreFromEnv();
   let failed = false;
   try {
+    const auditStore = await audit;
     await assertSearchAttributes(connection, namespace, (m) => console.warn(`worker: ${m}`));
     const taskQueue = releaseTaskQueue();
     const workers = await createWorkers({
       connection,
       namespace,
       taskQueue,
-      deps: { adapters },
+      deps: { adapters, webhookSecret: process.env.CLOUD_RELEASE_WEBHOOK_SECRET || undefined, auditStore },
       rateLimits: {
         alibaba: config.alibaba.rateLimit.requestsPerSecond,
         baidu: config.baidu.rateLimit.requestsPerSecond,
@@ -42,6 +46,8 @@ async function main() {
     );
     console.log(`worker: providers configured: ${Object.keys(adapters).join(', ') || 'none'}`);
     console.log(`worker: payload encryption ${dataConverter ? 'on (CLOUD_RELEASE_CODEC_KEYS)' : 'off'}`);
+    console.log(`worker: metrics ${metricsAddress ? `at http://${metricsAddress}/metrics` : 'off (CLOUD_RELEASE_METRICS_ADDRESS unset)'}`);
+    console.log(`worker: audit records to ${auditStore.description}`);
     for (const line of unconfigured) console.log(`worker: not configured: ${line}`);
     await runWorkers(workers);
   } catch (err) {
@@ -50,6 +56,10 @@ async function main() {
   } finally {
     // Every worker has stopped by now (createWorkers and runWorkers see to it). Should closing fail anyway, it must
     // not hide the error that ended the workers.
+    await audit.then(
+      (store) => store.close(),
+      () => undefined, // the error that ended the worker, reported by the catch above
+    );
     await connection.close().catch((closeErr: unknown) => {
       if (!failed) throw closeErr;
       console.error(`worker: closing the connection also failed: ${closeErr instanceof Error ? closeErr.message : String(closeErr)}`);

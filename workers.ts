@@ -4,6 +4,8 @@ import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { PROVIDERS, type Provider } from './domain/resource';
+import { PROVIDER_METRIC_BUCKETS } from './providers/metered';
+import { RELEASE_METRIC_BUCKETS } from './workflows/metrics';
 import { TASK_QUEUE, providerTaskQueue } from './common/temporal';
 
 export interface WorkerSetup {
@@ -128,8 +130,11 @@ export async function disposeWorkers(workers: Worker[]): Promise<void> {
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** Install the SDK runtime with a logger at `level`. Call once, before creating workers. */
-export function installRuntime(level: LogLevel): void {
+/**
+ * Install the SDK runtime with a logger at `level` and, given `metricsAddress` (`host:port`), a Prometheus endpoint
+ * there (`/metrics`: the SDK's metrics and the project's, README "Metrics and logs"). Call once, before creating workers.
+ */
+export function installRuntime(level: LogLevel, { metricsAddress }: { metricsAddress?: string } = {}): void {
   const base = new DefaultLogger(level);
   Runtime.install({
     // Polling's "not yet" failures are BENIGN (logged at DEBUG by the SDK, not counted as errors): no filter here.
@@ -138,5 +143,8 @@ export function installRuntime(level: LogLevel): void {
       if (entry.message.startsWith('No workflows registered')) return;
       base.log(entry.level, entry.message, entry.meta);
     }),
+    telemetryOptions: metricsAddress
+      ? { metrics: { prometheus: { bindAddress: metricsAddress, histogramBucketOverrides: { ...PROVIDER_METRIC_BUCKETS, ...RELEASE_METRIC_BUCKETS } } } }
+      : undefined,
   });
 }

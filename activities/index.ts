@@ -5,12 +5,20 @@ import type { ValidRequest } from '../domain/request';
 import type { CallReceipt, DestroyOptions, Provider, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus, VmDeleteJob } from '../domain/resource';
 import type { Observation, ObservedItem, ProviderAdapter } from '../providers/adapter';
 import { ActivityFailureType } from '../common/failure-types';
+import type { AuditStore } from '../audit/store';
+import { auditActivities } from './audit-record';
+import { batchActivities } from './batch';
 import { translated } from './failures';
+import { createNotifyActivities } from './notify';
 import { validateReleaseRequest } from './validate-request';
 
 export interface ActivityDeps {
   /** One adapter per configured provider; a provider without one answers every call with a clear error. */
   adapters: Partial<Record<Provider, ProviderAdapter>>;
+  /** Signs the sweeps' owner webhooks (activities/notify.ts); without it no webhook is sent. */
+  webhookSecret?: string;
+  /** Where recordAudit writes (audit/from-env.ts); without it recordAudit fails non-retryably. */
+  auditStore?: AuditStore;
 }
 
 /** Polling: "not there yet" is the expected answer of most attempts, so it is BENIGN (not logged or counted as an error). */
@@ -21,7 +29,7 @@ const notYet = (message: string) => ApplicationFailure.create({ message, type: A
  * Destructive calls make exactly one provider request per attempt and are scheduled with a single attempt:
  * the workflow decides on retries, from the failure type.
  */
-export function createActivities({ adapters }: ActivityDeps) {
+export function createActivities({ adapters, webhookSecret, auditStore }: ActivityDeps) {
   const adapter = (ref: ResourceRef): ProviderAdapter => {
     const a = adapters[ref.provider];
     if (!a) throw ApplicationFailure.nonRetryable(`no adapter is configured for provider ${ref.provider}`, ActivityFailureType.rejected);
@@ -40,6 +48,9 @@ export function createActivities({ adapters }: ActivityDeps) {
   };
 
   return {
+    ...createNotifyActivities({ webhookSecret }),
+    ...auditActivities(auditStore),
+    ...batchActivities(),
     /** Validate the workflow input; a bad input fails the release at once, naming every wrong field. */
     validateRequest(input: unknown): Promise<ValidRequest> {
       const result = validateReleaseRequest(input);

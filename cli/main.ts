@@ -2,6 +2,7 @@
 // or group in cli/commands/; a new command (audit, batch, sweep…) is one more entry in COMMANDS.
 import { Command, CommanderError } from 'commander';
 import * as approvals from './commands/steer';
+import * as audit from './commands/audit';
 import * as list from './commands/list';
 import * as plan from './commands/plan';
 import * as release from './commands/release';
@@ -9,7 +10,7 @@ import * as show from './commands/show';
 import * as watch from './commands/watch';
 import { CliError, EXIT_CODES_HELP, ExitCode } from './exit-codes';
 
-const COMMANDS: { register(program: Command): void }[] = [plan, release, watch, approvals, list, show];
+const COMMANDS: { register(program: Command): void }[] = [plan, release, watch, approvals, list, show, audit];
 
 export function buildProgram(): Command {
   const program = new Command('cloud-release')

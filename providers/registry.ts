@@ -4,6 +4,7 @@ import { createAlibabaAdapter } from './alibaba';
 import { createBaiduAdapter } from './baidu';
 import { resolveCredentials, type ProvidersConfig } from './config';
 import { createHuaweiAdapter } from './huawei';
+import { metered } from './metered';
 
 export interface Adapters {
   adapters: Partial<Record<Provider, ProviderAdapter>>;
@@ -11,23 +12,23 @@ export interface Adapters {
   unconfigured: string[];
 }
 
-/** One adapter per provider whose credentials resolve. */
+/** One adapter per provider whose credentials resolve, metered (providers/metered.ts). */
 export function createAdapters(config: ProvidersConfig, env: NodeJS.ProcessEnv = process.env): Adapters {
   const adapters: Adapters['adapters'] = {};
   const unconfigured: string[] = [];
 
   const alibaba = resolveCredentials('alibaba', config.alibaba.credentials, env);
   if ('missing' in alibaba) unconfigured.push(alibaba.missing);
-  else adapters.alibaba = createAlibabaAdapter({ endpoint: config.alibaba.endpoint, credentials: alibaba });
+  else adapters.alibaba = metered('alibaba', createAlibabaAdapter({ endpoint: config.alibaba.endpoint, credentials: alibaba }));
 
   const baidu = resolveCredentials('baidu', config.baidu.credentials, env);
   if ('missing' in baidu) unconfigured.push(baidu.missing);
-  else adapters.baidu = createBaiduAdapter({ endpoint: config.baidu.endpoint, credentials: baidu });
+  else adapters.baidu = metered('baidu', createBaiduAdapter({ endpoint: config.baidu.endpoint, credentials: baidu }));
 
   const huawei = resolveCredentials('huawei', config.huawei.credentials, env);
   if ('missing' in huawei) unconfigured.push(huawei.missing);
   else if (!huawei.domainId) unconfigured.push('huawei: no domain (account) ID: the Billing Center needs it');
-  else adapters.huawei = createHuaweiAdapter({ endpoints: config.huawei.endpoints, credentials: { ...huawei, domainId: huawei.domainId } });
+  else adapters.huawei = metered('huawei', createHuaweiAdapter({ endpoints: config.huawei.endpoints, credentials: { ...huawei, domainId: huawei.domainId } }));
 
   return { adapters, unconfigured };
 }

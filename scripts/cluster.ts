@@ -17,8 +17,9 @@ import { SimAdminClient } from '../simulators/admin-client';
 import { SIM_PROVIDERS, startSimulators, type RunningSimulators } from '../simulators/runtime';
 import { sandboxProviderConfig } from '../simulators/sandbox-config';
 import type { releaseResource } from '../workflows';
-import { destructiveCallsPerResource, endingOf, reportMismatches, workflowTaskEvents, type Ending } from './cluster/evidence';
+import { destructiveCallsPerResource, endingOf, reportMismatches, workflowTaskEvents, type Ending } from './faults/evidence';
 import { assertReachable, DATABASES, postgresFromEnv, setupDatabases } from './cluster/postgres';
+import { createAuditSchema, type AuditSchema } from './audit-schema';
 import { TemporalServer } from './cluster/server';
 import { buildWorkflowBundle, createNamespace, killToolsNow, provisionSearchAttributes, serverBinaries } from './cluster/tools';
 import { HUAWEI_PROJECT, RELEASES, type ReleaseCase } from './faults/catalogue';
@@ -76,6 +77,7 @@ async function main(): Promise<number> {
   let server: TemporalServer | undefined;
   let sims: RunningSimulators | undefined;
   let fleet: Fleet | undefined;
+  let audit: AuditSchema | undefined;
   let client: Client | undefined;
   const emergency = (why: string) => {
     console.error(`[cluster] ${why}: killing everything`);
@@ -111,8 +113,16 @@ async function main(): Promise<number> {
     const { config, env } = sandboxProviderConfig(sims.endpoints);
     const configPath = join(dir, 'providers.json');
     writeFileSync(configPath, JSON.stringify(config));
+    audit = await createAuditSchema('audit_cluster');
     fleet = new Fleet(
-      { ...temporalEnv, ...env, CLOUD_RELEASE_WORKFLOW_BUNDLE: bundlePath, CLOUD_RELEASE_CONFIG: configPath, CLOUD_RELEASE_TASK_QUEUE: TASK_QUEUE },
+      {
+        ...temporalEnv,
+        ...env,
+        CLOUD_RELEASE_WORKFLOW_BUNDLE: bundlePath,
+        CLOUD_RELEASE_CONFIG: configPath,
+        CLOUD_RELEASE_TASK_QUEUE: TASK_QUEUE,
+        CLOUD_RELEASE_AUDIT_DATABASE_URL: audit.url,
+      },
       dir,
       2,
     );
@@ -252,6 +262,7 @@ async function main(): Promise<number> {
     await client?.connection.close().catch(() => undefined);
     await sims?.close().catch(() => undefined);
     await server?.kill().catch(() => undefined);
+    await audit?.drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,8 +5,7 @@
 // the invariants (at most one destructive call per resource, reports that match the providers' state, no credential
 // anywhere, no workflow-task retry loop, typed endings) and prints its figures. Bounded (under 4 minutes), all on
 // 127.0.0.1; exit code 0 only if every invariant holds. FAULTS_SEED picks the run plan (kill times, victims, order).
-import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, TerminatedFailure } from '@temporalio/common';
+import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +24,10 @@ import { sandboxProviderConfig, simKey } from '../simulators/sandbox-config';
 import type { releaseResource } from '../workflows';
 import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, temporalCliPath } from './dev-server';
 import { BAD_INPUT_TARGETS, badInputs, badUpdates, RELEASES, SHORT_RELEASES, WAITING_RELEASE, type ReleaseCase } from './faults/catalogue';
+import { destructiveCallsPerResource, endingOf, reportMismatches } from './faults/evidence';
 import { Fleet } from './faults/fleet';
+import { PgAuditStore } from '../audit/pg';
+import { createAuditSchema, type AuditSchema } from './audit-schema';
 import { freePort, Lcg, messageOf, sleep, TimeoutError, withTimeout } from './faults/support';
 
 const HOST = '127.0.0.1';
@@ -72,14 +74,6 @@ const P = PROFILES[profileName];
 const BAD_INPUT_MAX_MS = 30_000;
 
 const CLI_TYPE = { TEXT: 'Text', KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' } as const;
-const FAILURE_TYPES = new Set<string>(Object.values(ReleaseFailureType));
-
-/** The actions that change or remove something, per provider (the destructive call, drain jobs and cleanup deletes). */
-const DESTRUCTIVE: Record<string, Set<string>> = {
-  alibaba: new Set(['DeleteInstance', 'DeleteInstances', 'DeleteDisk', 'DeleteSnapshot']),
-  baidu: new Set(['ReleaseInstance', 'ReleasePrepaidInstance', 'ReleaseInstanceWithRelated', 'DeleteRecycledInstance', 'DeleteVolume', 'DeleteSnapshot']),
-  huawei: new Set(['DeleteDevServer', 'DeleteHyperinstance', 'DeleteServers', 'UnsubscribeResources', 'ReleaseResources', 'DeleteVolume', 'DeleteSnapshot']),
-};
 
 /** The reads each release starts with (inspection, status before the destructive call, waiting until gone). */
 const PRIMARY_READS: Record<string, string[]> = {
@@ -183,35 +177,6 @@ interface Ending {
 
 type Handle = WorkflowHandle<typeof releaseResource>;
 
-/** How a workflow ended, within `deadline` (epoch ms). Asked again while the server is unreachable (its restart). */
-async function endingOf(handle: Handle, deadline: number): Promise<Omit<Ending, 'name' | 'expect' | 'ms' | 'workflowId'>> {
-  for (;;) {
-    const e = await endingOnce(handle, deadline);
-    if (e.got !== 'client error' || Date.now() > deadline - 1_000) return e;
-    await sleep(1_000);
-  }
-}
-
-async function endingOnce(handle: Handle, deadline: number): Promise<Omit<Ending, 'name' | 'expect' | 'ms' | 'workflowId'>> {
-  try {
-    const report = await withTimeout(handle.result(), deadline - Date.now(), handle.workflowId);
-    return { got: report.outcome, typed: true, report };
-  } catch (err) {
-    if (err instanceof TimeoutError) return { got: 'not-ended', typed: false, detail: err.message };
-    if (err instanceof WorkflowFailedError) {
-      const cause = err.cause;
-      if (cause instanceof TerminatedFailure) return { got: 'terminated', typed: true };
-      if (cause instanceof ApplicationFailure) {
-        const report = cause.details?.[0] as ReleaseReport | undefined;
-        const carriesReport = !!report && typeof report === 'object' && typeof report.outcome === 'string' && Array.isArray(report.deleted);
-        return { got: cause.type ?? 'untyped', typed: FAILURE_TYPES.has(cause.type ?? '') && carriesReport, report, detail: cause.message };
-      }
-      return { got: cause?.name ?? 'unknown failure', typed: false, detail: cause?.message ?? err.message };
-    }
-    return { got: 'client error', typed: false, detail: messageOf(err) };
-  }
-}
-
 interface DevServer {
   proc: ChildProcess;
   address: string;
@@ -273,27 +238,6 @@ async function buildBundle(dir: string): Promise<string> {
   return path;
 }
 
-/** Items of a provider's simulated state, with the rules of test/integration/witness.ts (re-implemented: that file imports vitest). */
-function presentIds(state: Record<string, unknown>): Set<string> {
-  const ID_KEYS = ['resource_id', 'dedicated_host_id', 'id', 'instanceId', 'volumeId', 'snapshotId'];
-  const GONE = new Set<unknown>(['DELETED', 'Deleted', 'deleted', 'released', 'TERMINATED', 3]);
-  const present = new Set<string>();
-  const walk = (value: unknown) => {
-    if (!Array.isArray(value)) {
-      if (value && typeof value === 'object') for (const v of Object.values(value)) if (Array.isArray(v)) walk(v);
-      return;
-    }
-    for (const item of value) {
-      if (!item || typeof item !== 'object') continue;
-      const o = item as Record<string, unknown>;
-      const id = ID_KEYS.map((k) => o[k]).find((v): v is string => typeof v === 'string');
-      if (id && !GONE.has(o.status) && !GONE.has(o.state)) present.add(id);
-    }
-  };
-  for (const [k, v] of Object.entries(state)) if (k !== 'timing') walk(v);
-  return present;
-}
-
 /**
  * A history as text, every payload's bytes decoded (a secret inside a payload shows as itself). Walked by hand:
  * JSON.stringify would call the protobuf messages' toJSON, which turns bytes into base64.
@@ -325,6 +269,7 @@ async function main(): Promise<number> {
   let server: DevServer | undefined;
   let sims: RunningSimulators | undefined;
   let fleet: Fleet | undefined;
+  let audit: AuditSchema | undefined;
   let client: Client | undefined;
   const emergency = (why: string) => {
     console.error(`[faults ${at()}] ${why}: killing everything`);
@@ -348,10 +293,12 @@ async function main(): Promise<number> {
     writeFileSync(configPath, JSON.stringify(config));
     say(`dev server ${dev.address}, simulators ${sims.endpoints.admin}, bundle built`);
 
+    audit = await createAuditSchema('audit_faults');
     fleet = new Fleet(
       {
         ...process.env,
         ...env,
+        CLOUD_RELEASE_AUDIT_DATABASE_URL: audit.url,
         TEMPORAL_ADDRESS: dev.address,
         TEMPORAL_NAMESPACE: NAMESPACE,
         CLOUD_RELEASE_WORKFLOW_BUNDLE: bundlePath,
@@ -506,33 +453,33 @@ async function main(): Promise<number> {
     const applied = appliedCodes(faults);
 
     // Destructive calls per resource: calls that reached the API (not answered by an injected fault without effect).
-    const perTarget = new Map<string, number>();
-    for (const call of calls) {
-      if (!DESTRUCTIVE[call.provider]?.has(call.action)) continue;
-      const effective = !call.injected || (call.errorCode !== undefined && applied.get(`${call.provider}:${call.action}`)?.has(call.errorCode));
-      if (!effective) continue;
-      for (const id of (call.target ?? '(no target)').split(',')) perTarget.set(`${call.provider} ${id}`, (perTarget.get(`${call.provider} ${id}`) ?? 0) + 1);
-    }
+    const perTarget = destructiveCallsPerResource(
+      calls,
+      (call) => call.errorCode !== undefined && !!applied.get(`${call.provider}:${call.action}`)?.has(call.errorCode),
+    );
     const maxPerTarget = Math.max(0, ...perTarget.values());
     const repeated = [...perTarget].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
     const destructiveTotal = [...perTarget.values()].reduce((a, b) => a + b, 0);
     const badTouched = calls.filter((call) => BAD_INPUT_TARGETS.some((id) => (call.target ?? '').split(',').includes(id)));
 
     // Every released report against the provider's state.
-    const mismatches: string[] = [];
-    const present = Object.fromEntries(SIM_PROVIDERS.map((p) => [p, presentIds(state[p] ?? {})]));
     // A release that ended ReleaseVerificationMismatch because a verification read got a retryable error: the
     // resource was released, so its report is compared with the state too (it shows whether anything differed).
     const unreadVerification = (e: Ending) =>
       e.got === ReleaseFailureType.verificationMismatch &&
       (e.report?.verification?.discrepancies ?? []).length > 0 &&
       e.report!.verification!.discrepancies.every((d) => d.includes('could not be read'));
-    for (const e of allEndings) {
-      if ((e.got !== 'released' && !unreadVerification(e)) || !e.report) continue;
-      const ids = present[e.report.resource.provider];
-      for (const d of e.report.deleted) if (ids.has(d.id)) mismatches.push(`${e.workflowId}: ${d.type} ${d.id} reported deleted, still there`);
-      for (const r of e.report.retained) if (!ids.has(r.id)) mismatches.push(`${e.workflowId}: ${r.type} ${r.id} reported kept, gone`);
-    }
+    const mismatches = reportMismatches(
+      allEndings.flatMap((e) => ((e.got === 'released' || unreadVerification(e)) && e.report ? [{ workflowId: e.workflowId, report: e.report }] : [])),
+      state,
+    );
+
+    // The audit trail: every release and every refused input that ended has its record, once (the key is the run).
+    const store = new PgAuditStore(audit.url, 1);
+    const recorded = new Set((await store.query({ limit: 1000 })).map((r) => r.workflowId));
+    await store.close();
+    const ended = [...allEndings.filter((e) => e.typed && e.got !== 'terminated'), ...badResults.filter((b) => b.got === ReleaseFailureType.invalidRequest)];
+    const unrecorded = ended.filter((e) => !recorded.has(e.workflowId)).map((e) => e.workflowId);
 
     // Histories: credentials, workflow-task failures.
     const secrets = new Set<string>();
@@ -677,6 +624,13 @@ async function main(): Promise<number> {
         ok: credentialHits.length === 0 && decodedHistories > 0,
         why: decodedHistories > 0 ? credentialHits : ['no history payload could be read: the scan saw nothing'],
       },
+      {
+        figure: 'ended runs without their audit record',
+        value: `${unrecorded.length}/${ended.length}`,
+        required: `0/${ended.length}`,
+        ok: unrecorded.length === 0 && ended.length > 0,
+        why: unrecorded,
+      },
       { figure: 'WorkflowTaskFailed events', value: String(taskFailures), required: '0', ok: taskFailures === 0, why: taskFailureRuns },
       {
         figure: 'untyped endings',
@@ -699,6 +653,7 @@ async function main(): Promise<number> {
     return failed === 0 ? 0 : 1;
   } finally {
     await fleet?.stop().catch(() => undefined);
+    await audit?.drop().catch(() => undefined);
     await client?.connection.close().catch(() => undefined);
     await sims?.close().catch(() => undefined);
     if (server && server.proc.exitCode === null) {

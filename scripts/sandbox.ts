@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import { auditStoreFromEnv } from '../audit/from-env';
 import { releaseTaskQueue } from '../client/connection';
 import { codecFromEnv } from '../common/codec';
 import { SEARCH_ATTRIBUTES } from '../common/temporal';
@@ -23,6 +24,7 @@ const port = (name: string, fallback: number) => Number(process.env[name] ?? fal
 const TEMPORAL_PORT = port('SANDBOX_TEMPORAL_PORT', 7233);
 const UI_PORT = port('SANDBOX_UI_PORT', 8233);
 const CODEC_PORT = port('CLOUD_RELEASE_CODEC_PORT', 8888);
+const METRICS_PORT = port('SANDBOX_METRICS_PORT', 9464);
 const SIM_PORTS = {
   admin: port('SIM_ADMIN_PORT', 18100),
   alibaba: port('SIM_ALIBABA_PORT', 18101),
@@ -61,18 +63,19 @@ async function main() {
   for (const [what, p] of [
     ['Temporal', TEMPORAL_PORT],
     ['Web UI', UI_PORT],
+    ['metrics', METRICS_PORT],
     ...Object.entries(SIM_PORTS).map(([k, v]) => [`simulator ${k}`, v] as const),
   ] as const) {
     if (await inUse(p)) busy.push(`${what} port ${p}`);
   }
   if (busy.length > 0) {
     console.error(
-      `npm start: already in use: ${busy.join(', ')}.\nA sandbox (or another Temporal) is probably running already: use it, or stop it (Ctrl-C in its terminal) first.\nPorts can be changed with SANDBOX_TEMPORAL_PORT, SANDBOX_UI_PORT and SIM_*_PORT.`,
+      `npm start: already in use: ${busy.join(', ')}.\nA sandbox (or another Temporal) is probably running already: use it, or stop it (Ctrl-C in its terminal) first.\nPorts can be changed with SANDBOX_TEMPORAL_PORT, SANDBOX_UI_PORT, SANDBOX_METRICS_PORT and SIM_*_PORT.`,
     );
     process.exit(1);
   }
 
-  installRuntime('WARN');
+  installRuntime('WARN', { metricsAddress: `${HOST}:${METRICS_PORT}` });
   mkdirSync(STATE_DIR, { recursive: true });
   const cli = temporalCliPath();
   if (!cli) throw new Error('no Temporal CLI: install one (TEMPORAL_CLI_PATH) or Go, see the README');
@@ -135,12 +138,15 @@ async function main() {
   const configPath = join(STATE_DIR, 'providers.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const { adapters } = createAdapters(parseConfig(config, configPath), { ...process.env, ...env });
+  // Audit records go to the embedded PGlite store in .sandbox/audit (CLOUD_RELEASE_AUDIT_* override it).
+  const auditStore = await auditStoreFromEnv();
+  stops.push(() => auditStore.close());
   const connection = await NativeConnection.connect({ address: `${HOST}:${TEMPORAL_PORT}` });
   const workers = await createWorkers({
     connection,
     namespace: 'default',
     taskQueue: TASK_QUEUE,
-    deps: { adapters },
+    deps: { adapters, auditStore },
     dataConverter: codec && { payloadCodecs: [codec] },
   });
   const running = runWorkers(workers);
@@ -163,6 +169,8 @@ sandbox is up
   worker             task queue ${TASK_QUEUE} (+ ${TASK_QUEUE}.alibaba, .baidu, .huawei)
   simulators         alibaba ${sims.endpoints.alibaba}  baidu ${sims.endpoints.baidu}  huawei ${sims.endpoints.huawei}
   simulator admin    ${sims.endpoints.admin}/admin/state   (calls: /admin/calls)
+  metrics            http://${HOST}:${METRICS_PORT}/metrics   (Prometheus: the SDK's and the project's)
+  audit records      ${auditStore.description}
   payloads           ${codecServer ? `encrypted with key "${codec?.activeKeyId}"; codec server ${codecServer.url} (the UI uses it; CLI: --codec-endpoint ${codecServer.url})` : 'not encrypted (CLOUD_RELEASE_CODEC_KEYS unset)'}
 
 Start a release: Web UI → Start Workflow (http://localhost:${UI_PORT}/namespaces/default/workflows/start-workflow),

@@ -8,6 +8,7 @@ import type { ValidRequest } from '../domain/request';
 import type { Approval, ItemRecord, Phase, ReleaseOutcome, ReleaseReport, StepRecord } from '../domain/report';
 import type { ResourceRef } from '../domain/resource';
 import { currentDetails } from './details';
+import { phaseLeft, releaseEnded, releaseStarted, waitEnded, waitStarted } from './metrics';
 import type { Progress } from './messages';
 
 const now = () => new Date().toISOString();
@@ -40,6 +41,8 @@ export class Audit {
   readonly report: ReleaseReport;
   phase: Phase = 'validate';
   private waiting?: { what: string; gate?: Gate };
+  /** When the current phase began (workflow time), for its duration metric. */
+  private phaseSince = Date.now();
   /** A destructive request (the release's own, a drain job, a cleanup) may have reached the provider. */
   destructiveCallMade = false;
 
@@ -72,11 +75,14 @@ export class Audit {
       reason: request.reason,
       dryRun: request.dryRun,
     });
+    releaseStarted(request.ref);
   }
 
   enter(phase: Phase): void {
     if (this.phase === phase) return;
+    phaseLeft(this.report.resource, this.phase, Date.now() - this.phaseSince);
     this.phase = phase;
+    this.phaseSince = Date.now();
     upsertSearchAttributes([{ key: SA.phase, value: phase }]);
     this.show();
   }
@@ -87,7 +93,9 @@ export class Audit {
 
   /** What the release waits for now (`undefined`: nothing); `gate` when it is a person, whose update the UI then shows. */
   wait(what: string | undefined, gate?: Gate): void {
+    if (this.waiting?.gate) waitEnded(this.report.resource, this.waiting.gate);
     this.waiting = what === undefined ? undefined : { what, gate };
+    if (gate) waitStarted(this.report.resource, gate);
     this.show();
   }
 
@@ -183,8 +191,10 @@ export class Audit {
     this.report.outcome = outcome;
     this.report.summary = summary;
     this.report.endedAt = now();
+    if (this.waiting?.gate) waitEnded(this.report.resource, this.waiting.gate);
     this.waiting = undefined;
     this.enter('done');
+    releaseEnded(this.report.resource, outcome);
     this.show();
     return this.report;
   }

@@ -1,1 +1,3 @@
 export { releaseResource } from './release-resource';
+export { decommissionSweep } from './decommission-sweep';
+export { batchRelease } from './batch-release';

@@ -20,6 +20,16 @@ export const local = proxyActivities<Pick<Activities, 'validateRequest'>>({
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: FINAL },
 });
 
+/**
+ * The ended release's audit record, on the workflow task queue. Retried for as long as the store is unreachable: the
+ * record is durable, so the workflow stays open (its result decided) until it is written. Only a worker without a
+ * store, or an entry the store refuses, ends the attempt for good (the workflow then logs it and ends).
+ */
+export const control = proxyActivities<Pick<Activities, 'recordAudit'>>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: ['AuditStoreMissing', 'InvalidAuditEntry'] },
+});
+
 export function providerActivities(provider: Provider) {
   const taskQueue = providerTaskQueue(workflowInfo().taskQueue, provider);
   const reads = proxyActivities<Pick<Activities, 'inspectResource' | 'resourceStatus' | 'stopInstance'>>({

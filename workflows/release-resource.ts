@@ -6,6 +6,7 @@ import {
   ParentClosePolicy,
   condition,
   isCancellation,
+  log,
   patched,
   setHandler,
   startChild,
@@ -31,7 +32,7 @@ import { releaseWorkflowId, type ReleaseRequest, type ValidRequest } from '../do
 import { startDetails, startSummary } from '../domain/summaries';
 import type { Approval, ItemRecord, ReleaseReport } from '../domain/report';
 import type { ResourceKind, ResourceRef } from '../domain/resource';
-import { local, providerActivities, type ProviderActivities } from './proxies';
+import { control, local, providerActivities, type ProviderActivities } from './proxies';
 import { Audit, failureMessage, failureTypeOf, isEnding } from './audit';
 import { destructiveCall, judgeDestructive } from './destructive';
 import { drainHost, type DrainResult } from './drain';
@@ -45,6 +46,8 @@ import { summarisePlan } from './details';
  * executions started before it replay and finish on the frozen v1 tree. See README "Changing workflow code".
  */
 export const RELEASE_V2_PATCH = 'release-v2';
+/** Executions with this marker write their audit record to the audit store when they end (activity recordAudit). */
+export const AUDIT_RECORD_PATCH = 'audit-record';
 
 const MINUTE = 60_000;
 /** How long the destructive call may take to show its effect before the outcome is called unknown, by default. */
@@ -92,10 +95,30 @@ class Release {
   }
 
   async run(): Promise<ReleaseReport> {
+    let report: ReleaseReport;
     try {
-      return await this.release();
+      report = await this.release();
     } catch (err) {
-      throw this.ending(err);
+      const ending = this.ending(err);
+      await this.record(ending.details?.[0] as ReleaseReport, ending.type ?? undefined);
+      throw ending;
+    }
+    await this.record(report);
+    return report;
+  }
+
+  /** Write the ended release's audit record (once: the store keeps the first write of a run), even when cancelled. */
+  private async record(report: ReleaseReport, failureType?: string): Promise<void> {
+    if (!patched(AUDIT_RECORD_PATCH)) return;
+    const { workflowId, runId } = workflowInfo();
+    try {
+      await CancellationScope.nonCancellable(() =>
+        control.recordAudit.executeWithOptions({ summary: `write the audit record (${report.outcome})` }, [
+          { workflowId, runId, kind: 'release', report, failureType },
+        ]),
+      );
+    } catch (err) {
+      log.error('the audit record was not written: the history keeps it until the namespace retention', { error: failureMessage(err) });
     }
   }
 

@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../../common/temporal';
+import { createAuditSchema } from '../../scripts/audit-schema';
 import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from '../../scripts/dev-server';
 
 declare module 'vitest' {
@@ -17,6 +18,8 @@ declare module 'vitest' {
     /** host:port of the dev server's Web UI (test/integration/web-ui.test.ts drives it in a browser). */
     temporalUiAddress: string;
     workflowBundlePath: string;
+    /** The audit store of this run: a schema of its own on the machine's PostgreSQL (scripts/audit-schema.ts). */
+    auditDatabaseUrl: string;
   }
 }
 
@@ -57,7 +60,12 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', env.address);
   project.provide('temporalUiAddress', `127.0.0.1:${uiPort}`);
   project.provide('workflowBundlePath', workflowBundlePath);
+  const audit = await createAuditSchema('audit_tests');
+  project.provide('auditDatabaseUrl', audit.url);
+  // Worker processes the tests spawn (they inherit this environment) write there too, never to the sandbox's store.
+  process.env.CLOUD_RELEASE_AUDIT_DATABASE_URL = audit.url;
   return async () => {
+    await audit.drop();
     await env.teardown();
     rmSync(dir, { recursive: true, force: true });
   };

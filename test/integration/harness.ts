@@ -21,6 +21,7 @@ import { SimAdminClient } from '../../simulators/admin-client';
 import { startSimulators, type Fixture, type RunningSimulators } from '../../simulators/runtime';
 import { sandboxProviderConfig } from '../../simulators/sandbox-config';
 import { createWorkers, installRuntime } from '../../workers';
+import { PgAuditStore } from '../../audit/pg';
 import type { releaseResource } from '../../workflows';
 
 export interface Harness {
@@ -39,6 +40,7 @@ export async function startHarness(deps: ActivityDeps): Promise<Harness> {
   installRuntimeOnce();
   const address = inject('temporalAddress');
   const workflowBundle = { codePath: inject('workflowBundlePath') };
+  const auditStore = new PgAuditStore(inject('auditDatabaseUrl'), 2);
   const taskQueue = `test-${randomUUID()}`;
   const namespace = testNamespace();
   const connection = await NativeConnection.connect({ address });
@@ -47,7 +49,7 @@ export async function startHarness(deps: ActivityDeps): Promise<Harness> {
   let workers: Worker[] = [];
   let running: Promise<unknown> = Promise.resolve();
   const launch = async () => {
-    workers = await createWorkers({ connection, namespace, taskQueue, deps, workflowBundle });
+    workers = await createWorkers({ connection, namespace, taskQueue, deps: { auditStore, ...deps }, workflowBundle });
     running = Promise.all(workers.map((w) => w.run()));
   };
   const shutdown = async () => {
@@ -85,6 +87,7 @@ export async function startHarness(deps: ActivityDeps): Promise<Harness> {
       await shutdown();
       await connection.close();
       await client.connection.close();
+      await auditStore.close();
     },
   };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { SIM_PROVIDERS, defaultFixture } from '../../simulators/runtime';
 import { simKey } from '../../simulators/sandbox-config';
-import { RELEASE_V2_PATCH } from '../../workflows/release-resource';
+import { AUDIT_RECORD_PATCH, RELEASE_V2_PATCH } from '../../workflows/release-resource';
 
 const dir = join(__dirname, '..', 'histories');
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
@@ -18,6 +18,7 @@ describe('replay of recorded releases', () => {
   it.skipIf(process.env.RECORD_HISTORIES)('has recorded histories to replay', () => {
     expect(files.filter((f) => !f.includes('/')).length).toBeGreaterThanOrEqual(40);
     expect(files.filter((f) => f.startsWith('v2/')).length).toBeGreaterThanOrEqual(20);
+    expect(files.filter((f) => f.startsWith('batch/')).length).toBeGreaterThanOrEqual(10);
   });
 
   it.skipIf(process.env.RECORD_HISTORIES)('no credential of the simulated clouds appears in any recorded history', () => {
@@ -43,7 +44,23 @@ describe('replay of recorded releases', () => {
         );
       });
     };
-    for (const f of files) expect(patches(f), f).toEqual(f.startsWith('v2/') ? [RELEASE_V2_PATCH] : []);
+    // Per folder: v2/ releases carry release-v2 first, then only later patches of the same code (each of which some
+    // history carries, so every patched branch is replayed); v1 releases (top level) and the other folders none.
+    const LATER_V2_PATCHES = [AUDIT_RECORD_PATCH];
+    const seen = new Set<string>();
+    for (const f of files) {
+      const p = patches(f);
+      if (!f.startsWith('v2/')) {
+        expect(p, f).toEqual([]);
+        continue;
+      }
+      expect(p[0], f).toBe(RELEASE_V2_PATCH);
+      for (const later of p.slice(1)) {
+        expect(LATER_V2_PATCHES, f).toContain(later);
+        seen.add(later);
+      }
+    }
+    expect([...seen].sort()).toEqual([...LATER_V2_PATCHES].sort());
   });
 
   it.skipIf(process.env.RECORD_HISTORIES)('replays every recorded history deterministically', async () => {

@@ -1,13 +1,12 @@
-// How the cluster run judges what happened: endings of releases, destructive calls per resource, reports against the
-// simulators' state, workflow-task failures. The rules are the fault suite's (scripts/faults.ts), copied because
-// that file does not export them (presentIds, DESTRUCTIVE, the shape of endingOf).
+// How the fault suite (scripts/faults.ts) and the cluster run (scripts/cluster.ts) judge what happened: endings of
+// releases, destructive calls per resource, reports against the simulators' state, workflow-task failures.
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TerminatedFailure } from '@temporalio/common';
 import { ReleaseFailureType } from '../../common/failure-types';
 import type { ReleaseReport } from '../../domain/report';
 import type { CallRecord } from '../../simulators/core/call-log';
 import type { releaseResource } from '../../workflows';
-import { messageOf, sleep, TimeoutError, withTimeout } from '../faults/support';
+import { messageOf, sleep, TimeoutError, withTimeout } from './support';
 
 const FAILURE_TYPES = new Set<string>(Object.values(ReleaseFailureType));
 
@@ -33,6 +32,7 @@ export async function endingOf(handle: WorkflowHandle<typeof releaseResource>, d
       if (err instanceof TimeoutError) return { got: 'not-ended', typed: false, detail: err.message, clientRetries };
       if (err instanceof WorkflowFailedError) {
         const cause = err.cause;
+        if (cause instanceof TerminatedFailure) return { got: 'terminated', typed: true, clientRetries };
         if (!(cause instanceof ApplicationFailure)) return { got: cause?.name ?? 'unknown failure', typed: false, detail: cause?.message, clientRetries };
         const report = cause.details?.[0] as ReleaseReport | undefined;
         const carriesReport = !!report && typeof report.outcome === 'string' && Array.isArray(report.deleted);
@@ -46,17 +46,20 @@ export async function endingOf(handle: WorkflowHandle<typeof releaseResource>, d
 }
 
 /** The calls that change or remove something, per provider (the destructive call, drain jobs and cleanup deletes). */
-const DESTRUCTIVE: Record<string, Set<string>> = {
+export const DESTRUCTIVE: Record<string, Set<string>> = {
   alibaba: new Set(['DeleteInstance', 'DeleteInstances', 'DeleteDisk', 'DeleteSnapshot']),
   baidu: new Set(['ReleaseInstance', 'ReleasePrepaidInstance', 'ReleaseInstanceWithRelated', 'DeleteRecycledInstance', 'DeleteVolume', 'DeleteSnapshot']),
   huawei: new Set(['DeleteDevServer', 'DeleteHyperinstance', 'DeleteServers', 'UnsubscribeResources', 'ReleaseResources', 'DeleteVolume', 'DeleteSnapshot']),
 };
 
-/** Destructive calls that reached the API, per `provider id` (this run injects no fault that applies a call). */
-export function destructiveCallsPerResource(calls: CallRecord[]): Map<string, number> {
+/**
+ * Destructive calls that reached the API, per `provider id`. A call answered by an injected fault had no effect,
+ * unless `tookEffect` says that fault applies the call before answering.
+ */
+export function destructiveCallsPerResource(calls: CallRecord[], tookEffect: (call: CallRecord) => boolean = () => false): Map<string, number> {
   const perTarget = new Map<string, number>();
   for (const call of calls) {
-    if (!DESTRUCTIVE[call.provider]?.has(call.action) || call.injected) continue;
+    if (!DESTRUCTIVE[call.provider]?.has(call.action) || (call.injected && !tookEffect(call))) continue;
     for (const id of (call.target ?? '(no target)').split(',')) perTarget.set(`${call.provider} ${id}`, (perTarget.get(`${call.provider} ${id}`) ?? 0) + 1);
   }
   return perTarget;

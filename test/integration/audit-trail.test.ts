@@ -1,0 +1,61 @@
+// The durable audit trail from the workflow's side: every release, however it ends, writes one record to the audit
+// store (PostgreSQL here: the run's own schema) when it ends, with who asked and confirmed, every step, what was
+// deleted and kept and the provider's request IDs; a worker restart right after the ending writes nothing twice.
+import { describe, expect, inject, it } from 'vitest';
+import { PgAuditStore } from '../../audit/pg';
+import { confirmBackup, progress } from '../../client/release';
+import type { ReleaseRequest } from '../../domain/request';
+import { failureOf, useSimHarness } from './harness';
+
+const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
+  provider: 'alibaba',
+  kind: 'ecs-instance',
+  region: 'cn-hangzhou',
+  resourceId,
+  requestedBy: 'alice@platform',
+  ticket: `CHG-AUDIT-${resourceId}`,
+  backup: { required: false },
+  ...extra,
+});
+
+describe('audit records written by the release workflow', () => {
+  const h = useSimHarness();
+  const store = () => new PgAuditStore(inject('auditDatabaseUrl'), 1);
+
+  it('a release: one record with the requester, the confirmation, the steps, the items and the request IDs', async () => {
+    const handle = await h.start(ecs('i-bp1stoppedpaygo01', { backup: { required: true, confirmWithin: '1h' } }));
+    await expect.poll(async () => (await progress(handle)).phase, { timeout: 10_000 }).toBe('confirm');
+    await confirmBackup(handle, { confirmedBy: 'bob@platform', backupReference: 'snap-audit-1' });
+    const report = await handle.result();
+    await h.restartWorkers(); // a retried or repeated write must not add a second record
+    const s = store();
+    try {
+      const records = await s.query({ ticket: 'CHG-AUDIT-i-bp1stoppedpaygo01' });
+      expect(records).toHaveLength(1);
+      const [r] = records;
+      expect(r).toMatchObject({ workflowId: handle.workflowId, runId: (await handle.describe()).runId, outcome: 'released', requestedBy: 'alice@platform' });
+      expect(r.approvals).toEqual([expect.objectContaining({ gate: 'backup', by: 'bob@platform', reference: 'snap-audit-1' })]);
+      expect(r.deleted).toEqual(report.deleted);
+      expect(r.retained).toEqual(report.retained);
+      const deleteCall = (await h.admin.calls({ provider: 'alibaba', action: 'DeleteInstances' }))[0];
+      expect(deleteCall.requestId).toBeDefined();
+      expect((await s.query({ requestId: deleteCall.requestId })).map((x) => x.workflowId)).toEqual([handle.workflowId]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a refused release: its record carries the failure type and says nothing was deleted', async () => {
+    const handle = await h.start(ecs('i-bp1protected05'));
+    expect((await failureOf(handle.result())).type).toBe('ReleaseBlocked');
+    const s = store();
+    try {
+      const [r, ...more] = await s.query({ resourceId: 'i-bp1protected05', requester: 'alice@platform' });
+      expect(more).toHaveLength(0);
+      expect(r).toMatchObject({ outcome: 'blocked', failureType: 'ReleaseBlocked' });
+      expect(r.deleted).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+});
