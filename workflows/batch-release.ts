@@ -11,6 +11,8 @@ import {
   condition,
   makeContinueAsNewFunc,
   isCancellation,
+  log,
+  patched,
   setHandler,
   startChild,
   upsertMemo,
@@ -68,7 +70,11 @@ import {
   type BatchProgress,
 } from './batch-messages';
 import { discovery, follow, prior } from './batch-proxies';
+import { control } from './proxies';
 import { releaseResource } from './release-resource';
+
+/** Batches with this marker write their audit record (kind `batch`) when they end. */
+export const BATCH_AUDIT_RECORD_PATCH = 'batch-audit-record';
 
 export async function batchRelease(input: BatchReleaseInput, carry?: BatchCarry, ...extra: unknown[]): Promise<BatchResult> {
   return new Batch(input, carry, extra).run();
@@ -110,7 +116,40 @@ class Batch {
     for (const t of this.pending.splice(0)) this.end(t, { outcome: 'not-started', message: this.s.stopped });
     await condition(() => this.running.size === 0 && allHandlersFinished());
     this.phase = 'done';
-    return this.result();
+    const result = this.result();
+    await this.record(result);
+    return result;
+  }
+
+  /** The ended batch's audit record, once (its last run: the earlier ones continued as new and carried their counts). */
+  private async record(result: BatchResult): Promise<void> {
+    if (!patched(BATCH_AUDIT_RECORD_PATCH)) return;
+    const { workflowId, runId, startTime } = workflowInfo();
+    const counts = Object.entries(result.counts)
+      .map(([outcome, n]) => `${n} ${outcome}`)
+      .join(', ');
+    const report = {
+      requestedBy: this.batch.requestedBy,
+      ticket: this.batch.ticket,
+      ...(this.batch.reason ? { reason: this.batch.reason } : {}),
+      outcome: result.stopped ? 'stopped' : 'completed',
+      summary: `${result.total} resource(s): ${counts || 'none'}${result.stopped ? `; ${result.stopped}` : ''}`,
+      dryRun: result.dryRun,
+      startedAt: startTime.toISOString(),
+      endedAt: new Date().toISOString(),
+      result,
+    };
+    try {
+      await CancellationScope.nonCancellable(() =>
+        control.recordAudit.executeWithOptions({ summary: `write the batch's audit record (${report.outcome})` }, [
+          { workflowId, runId, kind: 'batch', report },
+        ]),
+      );
+    } catch (err) {
+      log.error('the batch audit record was not written: the history keeps it until the namespace retention', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   private validate(): void {

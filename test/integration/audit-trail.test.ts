@@ -3,6 +3,7 @@
 // deleted and kept and the provider's request IDs; a worker restart right after the ending writes nothing twice.
 import { describe, expect, inject, it } from 'vitest';
 import { PgAuditStore } from '../../audit/pg';
+import { startBatch } from '../../client/batch';
 import { confirmBackup, progress } from '../../client/release';
 import type { ReleaseRequest } from '../../domain/request';
 import { failureOf, useSimHarness } from './harness';
@@ -54,6 +55,35 @@ describe('audit records written by the release workflow', () => {
       expect(more).toHaveLength(0);
       expect(r).toMatchObject({ outcome: 'blocked', failureType: 'ReleaseBlocked' });
       expect(r.deleted).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a batch: one record of kind batch with its counts, beside one per release it ran', async () => {
+    const handle = await startBatch(
+      h.client,
+      {
+        requestedBy: 'alice@platform',
+        ticket: 'CHG-AUDIT-BATCH',
+        dryRun: true,
+        targets: ['i-bp1stoppedpaygo01', 'i-bp1protected05'].map((resourceId) => ({
+          provider: 'alibaba' as const,
+          kind: 'ecs-instance' as const,
+          region: 'cn-hangzhou',
+          resourceId,
+        })),
+      },
+      { taskQueue: h.taskQueue },
+    );
+    const result = await handle.result();
+    const s = store();
+    try {
+      const [r, ...more] = await s.query({ ticket: 'CHG-AUDIT-BATCH', kind: 'batch' });
+      expect(more).toHaveLength(0);
+      expect(r).toMatchObject({ workflowId: handle.workflowId, kind: 'batch', outcome: 'completed', requestedBy: 'alice@platform', dryRun: true });
+      expect(r.summary).toContain('2 resource(s)');
+      expect((r.report as unknown as { result: typeof result }).result.counts).toEqual(result.counts);
     } finally {
       await s.close();
     }

@@ -1,13 +1,7 @@
 // batchRelease end to end on the real dev server against the simulators: the fleet in Alibaba cn-shanghai and
 // Baidu bj. The simulators are the witness: what the batch reports released is gone, nothing else changed, and
 // no resource saw more than one destructive call.
-import type { WorkflowHandle } from '@temporalio/client';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { temporalCliPath } from '../../scripts/dev-server';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SA } from '../../common/temporal';
 import {
   approveBatchOverride,
@@ -24,7 +18,7 @@ import { confirmBackup, progress, releaseHandle, startRelease } from '../../clie
 import type { BatchLine, BatchReleaseInput, BatchResult, BatchTarget } from '../../domain/batch';
 import type { ReleaseReport } from '../../domain/report';
 import { releaseWorkflowId } from '../../domain/request';
-import { testNamespace, useSimHarness } from './harness';
+import { recordHistory, useSimHarness } from './harness';
 import { defaultFixture, type Fixture } from '../../simulators/runtime';
 import { expectStateMatchesReport, inventory } from './witness';
 
@@ -68,7 +62,7 @@ describe('batchRelease', { timeout: 120_000 }, () => {
   const progressOf = (handle: BatchHandle) => batchProgress(handle);
   const finish = async (handle: BatchHandle, name: string) => {
     const result = await handle.result();
-    await record(handle, name);
+    if (process.env.RECORD_HISTORIES) await recordHistory(handle, name, 'batch');
     return result;
   };
   /** At most one destructive call per resource, from the simulators' call log. */
@@ -272,18 +266,3 @@ describe('batchRelease', { timeout: 120_000 }, () => {
     for (const field of ['requestedBy', 'targets[0].region', 'targets[0].resourceId', 'concurrency.overall']) expect(err?.message).toContain(field);
   });
 });
-
-/** With RECORD_HISTORIES=1, keep a finished batch's history for the replay test; an existing file is never overwritten. */
-async function record(handle: WorkflowHandle, name: string): Promise<void> {
-  if (!process.env.RECORD_HISTORIES) return;
-  const dir = join(__dirname, '..', 'histories', 'batch');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}.json`);
-  if (existsSync(file)) return;
-  const { stdout } = await promisify(execFile)(
-    temporalCliPath()!,
-    ['workflow', 'show', '--address', inject('temporalAddress'), '--namespace', testNamespace(), '-w', handle.workflowId, '-o', 'json'],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(stdout) }) + '\n');
-}

@@ -1,14 +1,10 @@
 // decommissionSweep on the dev server, against the simulators' sweepable fleet (Alibaba cn-shanghai, Baidu bj).
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SIGNATURE_HEADER, verifyWebhookSignature, type OwnerNotice } from '../../activities/notify';
 import {
   createSweepSchedule,
@@ -24,13 +20,12 @@ import {
 import type { SweepPolicy } from '../../domain/sweep-policy';
 import { parseConfig } from '../../providers/config';
 import { createAdapters } from '../../providers/registry';
-import { temporalCliPath } from '../../scripts/dev-server';
 import { SimAdminClient } from '../../simulators/admin-client';
 import { defaultFixture, startSimulators, type RunningSimulators } from '../../simulators/runtime';
 import { sandboxProviderConfig } from '../../simulators/sandbox-config';
 import * as workflows from '../../workflows';
 import { sweepProgressQuery, type SweepResult } from '../../workflows/sweep-messages';
-import { startHarness, testNamespace, type Harness } from './harness';
+import { recordHistory, startHarness, type Harness } from './harness';
 
 const SECRET = 'whsec-sweep-integration-test';
 
@@ -59,7 +54,7 @@ afterEach(async () => {
   for (const handle of started.splice(0)) {
     const { status } = await handle.describe();
     if (status.name === 'RUNNING') await handle.terminate('test cleanup');
-    else if (process.env.RECORD_HISTORIES) await recordSweep(handle, test);
+    else if (process.env.RECORD_HISTORIES) await recordHistory(handle, test, 'sweep');
   }
 });
 
@@ -239,23 +234,4 @@ function listen(answer: (path: string, headers: Record<string, string | string[]
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-/** RECORD_HISTORIES=1: the sweep's history into test/histories/sweep/ for the replay test; never overwritten. */
-async function recordSweep(handle: WorkflowHandle, test: string): Promise<void> {
-  const dir = join(__dirname, '..', 'histories', 'sweep');
-  mkdirSync(dir, { recursive: true });
-  const slug = test
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 90);
-  const file = join(dir, `${slug}.json`);
-  if (existsSync(file)) return;
-  const { stdout } = await promisify(execFile)(
-    temporalCliPath()!,
-    ['workflow', 'show', '--address', inject('temporalAddress'), '--namespace', testNamespace(), '-w', handle.workflowId, '-o', 'json'],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(stdout) }) + '\n');
 }

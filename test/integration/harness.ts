@@ -149,14 +149,15 @@ function installRuntimeOnce() {
 }
 
 /**
- * With RECORD_HISTORIES=1, save a finished release's history under test/histories/<version>/ for the replay
+ * With RECORD_HISTORIES=1, save a finished workflow's history under test/histories/<folder>/ (releases: their
+ * version, `v2`; `batch`, `sweep`) for the replay
  * test (test/integration/replay.test.ts). A recorded history is proof that executions of that version still
  * replay: it is never overwritten (an existing file is kept and the new one skipped). RECORD_HISTORIES_TAG=<tag>
  * records a second set beside the first (`<name>--<tag>.json`) after a change that keeps the version, e.g. `ui`:
  * the activity and timer summaries, which replay ignores but which old and new executions differ by.
  */
-export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
-  const dir = join(__dirname, '..', 'histories', CURRENT_HISTORY_DIR);
+export async function recordHistory(handle: WorkflowHandle, name: string, folder = CURRENT_HISTORY_DIR): Promise<void> {
+  const dir = join(__dirname, '..', 'histories', folder);
   mkdirSync(dir, { recursive: true });
   const file = join(
     dir,

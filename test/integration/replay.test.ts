@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { SIM_PROVIDERS, defaultFixture } from '../../simulators/runtime';
 import { simKey } from '../../simulators/sandbox-config';
+import { BATCH_AUDIT_RECORD_PATCH } from '../../workflows/batch-release';
 import { AUDIT_RECORD_PATCH, RELEASE_V2_PATCH } from '../../workflows/release-resource';
 
 const dir = join(__dirname, '..', 'histories');
@@ -44,23 +45,23 @@ describe('replay of recorded releases', () => {
         );
       });
     };
-    // Per folder: v2/ releases carry release-v2 first, then only later patches of the same code (each of which some
-    // history carries, so every patched branch is replayed); v1 releases (top level) and the other folders none.
-    const LATER_V2_PATCHES = [AUDIT_RECORD_PATCH];
+    // Per folder: v2/ releases carry release-v2 first; after it (and in batch/) only the later patches of that
+    // workflow type, each carried by some history so that every patched branch is replayed; v1 releases (top level)
+    // and sweeps none.
+    const FIRST: Record<string, string[]> = { v2: [RELEASE_V2_PATCH] };
+    const LATER: Record<string, string[]> = { v2: [AUDIT_RECORD_PATCH], batch: [BATCH_AUDIT_RECORD_PATCH] };
     const seen = new Set<string>();
     for (const f of files) {
+      const folder = f.split('/').slice(0, -1).join('/');
       const p = patches(f);
-      if (!f.startsWith('v2/')) {
-        expect(p, f).toEqual([]);
-        continue;
-      }
-      expect(p[0], f).toBe(RELEASE_V2_PATCH);
-      for (const later of p.slice(1)) {
-        expect(LATER_V2_PATCHES, f).toContain(later);
+      const first = FIRST[folder] ?? [];
+      expect(p.slice(0, first.length), f).toEqual(first);
+      for (const later of p.slice(first.length)) {
+        expect(LATER[folder] ?? [], f).toContain(later);
         seen.add(later);
       }
     }
-    expect([...seen].sort()).toEqual([...LATER_V2_PATCHES].sort());
+    expect([...seen].sort()).toEqual(Object.values(LATER).flat().sort());
   });
 
   it.skipIf(process.env.RECORD_HISTORIES)('replays every recorded history deterministically', async () => {
