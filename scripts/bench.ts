@@ -31,6 +31,8 @@ import { SimAdminClient } from '../simulators/admin-client';
 import { startSimulators, type Fixture, type RunningSimulators } from '../simulators/runtime';
 import { sandboxProviderConfig } from '../simulators/sandbox-config';
 import { createWorkers } from '../workers';
+import { PgAuditStore } from '../audit/pg';
+import { createAuditSchema } from './audit-schema';
 import { BENCH_REGION, benchFixture, benchInstanceId } from './bench/fixture';
 import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from './dev-server';
 
@@ -217,11 +219,18 @@ async function startWorkers(teardown: Teardown, env: TestWorkflowEnvironment, si
   const { config, env: credentials } = sandboxProviderConfig(sims.endpoints, fixture);
   const { adapters } = createAdapters(parseConfig(config, 'bench'), credentials);
   const taskQueue = `bench-${randomUUID()}`;
+  // Audit records go where production writes them: a PostgreSQL server (the machine's; a schema of this run's own).
+  const audit = await createAuditSchema('audit_bench');
+  const auditStore = new PgAuditStore(audit.url);
+  teardown.push('audit store', async () => {
+    await auditStore.close();
+    await audit.drop();
+  });
   const workers: Worker[] = await createWorkers({
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: { adapters },
+    deps: { adapters, auditStore },
     workflowBundle: { code },
   });
   const running = Promise.all(workers.map((w) => w.run()));
