@@ -3,14 +3,17 @@
 import { Command, CommanderError } from 'commander';
 import * as approvals from './commands/steer';
 import * as audit from './commands/audit';
+import * as batch from './commands/batch';
 import * as list from './commands/list';
 import * as plan from './commands/plan';
 import * as release from './commands/release';
+import * as schedule from './commands/schedule';
 import * as show from './commands/show';
+import * as sweep from './commands/sweep';
 import * as watch from './commands/watch';
 import { CliError, EXIT_CODES_HELP, ExitCode } from './exit-codes';
 
-const COMMANDS: { register(program: Command): void }[] = [plan, release, watch, approvals, list, show, audit];
+const COMMANDS: { register(program: Command): void }[] = [plan, release, watch, approvals, list, show, audit, batch, sweep, schedule];
 
 export function buildProgram(): Command {
   const program = new Command('cloud-release')

@@ -2,10 +2,10 @@
 // (--input) and/or one flag per field (flags win over the file). Checked by the project's own validation
 // (activities/validate-request.ts) before anything is started; its field errors name the flag to fix.
 import { Option, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { validateReleaseRequest } from '../activities/validate-request';
 import type { FieldError, ReleaseRequest } from '../domain/request';
 import { CliError, ExitCode } from './exit-codes';
+import { parseJson, readJsonFile } from './json-input';
 
 interface FieldFlag {
   flags: string;
@@ -56,8 +56,7 @@ export function addRequestOptions(cmd: Command): Command {
 export function requestFrom(cmd: Command, overrides: Partial<ReleaseRequest> = {}): ReleaseRequest {
   const opts = cmd.opts<{ inputFile?: string; input?: string }>();
   if (opts.inputFile !== undefined && opts.input !== undefined) throw new CliError('give the request with --input-file or --input, not both', ExitCode.usage);
-  const base =
-    opts.inputFile !== undefined ? parseJson(readInput(opts.inputFile), opts.inputFile) : opts.input !== undefined ? parseJson(opts.input, '--input') : {};
+  const base = opts.inputFile !== undefined ? readJsonFile(opts.inputFile, 'request') : opts.input !== undefined ? parseJson(opts.input, '--input') : {};
   if (typeof base !== 'object' || base === null || Array.isArray(base)) {
     throw invalid([{ field: '(input)', message: 'expected one JSON object with the release request' }]);
   }
@@ -73,22 +72,6 @@ export function requestFrom(cmd: Command, overrides: Partial<ReleaseRequest> = {
   const validation = validateReleaseRequest(request);
   if (!validation.ok) throw invalid(validation.errors);
   return request as unknown as ReleaseRequest;
-}
-
-function readInput(path: string): string {
-  try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read the request file ${path}: ${(err as Error).message}`, ExitCode.usage);
-  }
-}
-
-function parseJson(text: string, from: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new CliError(`${from} is not valid JSON: ${(err as Error).message}`, ExitCode.usage);
-  }
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

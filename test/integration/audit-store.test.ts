@@ -184,7 +184,10 @@ describe('a real release, recorded by the recordAudit activity and read by cloud
     const dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
     const targets = [
       { env: { CLOUD_RELEASE_AUDIT_DATABASE_URL: schema.url }, store: new PgAuditStore(schema.url) },
-      { env: { CLOUD_RELEASE_AUDIT_DIR: join(dir, 'audit') }, store: new PgliteAuditStore(join(dir, 'audit')) as AuditStore },
+      {
+        env: { CLOUD_RELEASE_AUDIT_DATABASE_URL: '', CLOUD_RELEASE_AUDIT_DIR: join(dir, 'audit') },
+        store: new PgliteAuditStore(join(dir, 'audit')) as AuditStore,
+      },
     ];
     try {
       for (const { env, store } of targets) {

@@ -51,7 +51,7 @@ describe('audit records written by the release workflow', () => {
     expect((await failureOf(handle.result())).type).toBe('ReleaseBlocked');
     const s = store();
     try {
-      const [r, ...more] = await s.query({ resourceId: 'i-bp1protected05', requester: 'alice@platform' });
+      const [r, ...more] = await s.query({ resourceId: 'i-bp1protected05', ticket: 'CHG-AUDIT-i-bp1protected05' });
       expect(more).toHaveLength(0);
       expect(r).toMatchObject({ outcome: 'blocked', failureType: 'ReleaseBlocked' });
       expect(r.deleted).toEqual([]);
