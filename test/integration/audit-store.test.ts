@@ -2,7 +2,6 @@
 // and on embedded PGlite; then a real release's report written through the recordAudit activity (twice: one row)
 // and read back by `cloud-release audit`.
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import { PgAuditStore, redactUrl } from '../../audit/pg';
 import { PgliteAuditStore } from '../../audit/pglite';
 import type { AuditStore } from '../../audit/store';
 import { useSimHarness } from './harness';
+import { runCli } from './run-command';
 
 const root = join(__dirname, '..', '..');
 const SERVER = process.env.AUDIT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -157,17 +157,7 @@ describe('the audit store from the environment', () => {
   });
 });
 
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(root, 'cli', 'main.ts'), ...args], { cwd: root, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv) => runCli(args, env);
 
 describe('a real release, recorded by the recordAudit activity and read by cloud-release audit', () => {
   const h = useSimHarness();

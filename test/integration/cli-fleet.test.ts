@@ -1,23 +1,17 @@
 // The CLI's fleet commands (batch, sweep, schedule) end to end, as child processes against the shared dev server
 // and this file's simulators. The CLI runs from the sources (bin/cloud-release.js's fallback): no build needed.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { BatchReleaseInput } from '../../domain/batch';
 import { testNamespace, useSimHarness } from './harness';
+import { runCli, type Run } from './run-command';
 
 const root = join(__dirname, '..', '..');
 const BATCH = join(root, 'examples', 'fleet', 'batch-alibaba-fleet.json');
 const POLICY = join(root, 'examples', 'fleet', 'sweep-expired.json');
 const DESTRUCTIVE = /^(DeleteInstances?|ReleaseInstance|ReleaseInstanceWithRelated|StopInstances?)$/;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('cloud-release batch, sweep and schedule', { timeout: 60_000 }, () => {
   const h = useSimHarness();
@@ -29,19 +23,8 @@ describe('cloud-release batch, sweep and schedule', { timeout: 60_000 }, () => {
     }
   });
 
-  /** Run the CLI to its end, asynchronously: the worker runs in this process and must keep serving meanwhile. */
   const cli = (args: string[], stdin?: string): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const env = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), CLOUD_RELEASE_TASK_QUEUE: h.taskQueue };
-      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli', 'main.ts'), ...args], { cwd: root, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(stdin);
-    });
+    runCli(args, { TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), CLOUD_RELEASE_TASK_QUEUE: h.taskQueue }, stdin);
   const jsonLines = (r: Run) =>
     r.stdout
       .trim()

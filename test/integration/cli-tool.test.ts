@@ -1,36 +1,16 @@
 // The project's CLI (bin/cloud-release.js) end to end, as a child process against the shared dev server, and
 // the example service through the package's own entry point (`cloud-release`, built to dist/).
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { releaseWorkflowId } from '../../domain/request';
 import { testNamespace, useSimHarness } from './harness';
+import { runCommand } from './run-command';
 
 const root = join(__dirname, '..', '..');
 const example = (name: string) => join(root, 'examples', name);
 const ALIBABA = JSON.parse(readFileSync(example('alibaba-ecs.json'), 'utf8')) as Record<string, unknown>;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run a command to its end, asynchronously: the worker runs in this process and must keep serving meanwhile. */
-function exec(command: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe('cloud-release CLI', () => {
   const h = useSimHarness();
@@ -40,12 +20,12 @@ describe('cloud-release CLI', () => {
     TEMPORAL_NAMESPACE: testNamespace(),
     CLOUD_RELEASE_TASK_QUEUE: h.taskQueue,
   });
-  const cli = (args: string[], stdin?: string) => exec(process.execPath, [join(root, 'bin', 'cloud-release.js'), ...args], env(), stdin);
+  const cli = (args: string[], stdin?: string) => runCommand(process.execPath, [join(root, 'bin', 'cloud-release.js'), ...args], env(), stdin);
   const absent = async (workflowId: string) => expect(h.client.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
   beforeAll(async () => {
     // The bin and the example run what `npm run build` made: build it from the sources under test.
-    const build = await exec('npm', ['run', 'build'], process.env);
+    const build = await runCommand('npm', ['run', 'build'], process.env);
     expect(build.code, build.stdout + build.stderr).toBe(0);
   });
 
@@ -172,9 +152,13 @@ describe('cloud-release CLI', () => {
   });
 
   it('the example service type-checks against the built package and plans a release through it', async () => {
-    const tsc = await exec(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'examples', 'service')], process.env);
+    const tsc = await runCommand(
+      process.execPath,
+      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'examples', 'service')],
+      process.env,
+    );
     expect(tsc.code, tsc.stdout).toBe(0);
-    const r = await exec(
+    const r = await runCommand(
       process.execPath,
       ['--import', 'tsx', join(root, 'examples', 'service', 'plan-release.ts'), example('huawei-modelarts-rack.json')],
       env(),

@@ -7,7 +7,6 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -24,18 +23,9 @@ import { startSimulators, type RunningSimulators } from '../../simulators/runtim
 import { sandboxProviderConfig } from '../../simulators/sandbox-config';
 import { createWorkers, installRuntime } from '../../workers';
 import type { releaseResource } from '../../workflows';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser';
+import { freePort } from '../../scripts/faults/support';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const key = () => randomUUID().replaceAll('-', ''); // 32 bytes of ASCII, base64-encoded below
 const KEYS = `old=${Buffer.from(key()).toString('base64')},new=${Buffer.from(key()).toString('base64')}`;
 const ticket = `CHG-${randomUUID()}`; // in the input and the memo only: any plaintext of it is a leak
@@ -203,14 +193,3 @@ describe('payload encryption', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -2,7 +2,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readdirSync } from 'node:fs';
@@ -11,6 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../../common/temporal';
 import { createAuditSchema } from '../../scripts/audit-schema';
 import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from '../../scripts/dev-server';
+import { freePort } from '../../scripts/faults/support';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -84,18 +84,6 @@ async function startDevServer(options: Parameters<typeof TestWorkflowEnvironment
       console.warn(`global setup: the dev server did not start (${err instanceof Error ? err.message.slice(0, 120) : String(err)}); trying again`);
     }
   }
-}
-
-/** A port nothing listens on now (the Web UI's default, the gRPC port + 1000, may be taken). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const noop = () => undefined;

@@ -4,7 +4,6 @@ import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +13,7 @@ import { SimAdminClient } from '../../simulators/admin-client';
 import { startSimulators, type RunningSimulators } from '../../simulators/runtime';
 import { sandboxProviderConfig } from '../../simulators/sandbox-config';
 import { testNamespace } from './harness';
+import { freePort } from '../../scripts/faults/support';
 
 const request: ReleaseRequest = {
   provider: 'alibaba',
@@ -39,17 +39,6 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 /** The worker's log entry with this message: the SDK's default logger prints its metadata on the lines after it. */
 const logEntry = (output: string, level: string, message: string) => new RegExp(`\\[${level}\\] ${message} \\{\\n[^]*?\\n\\}\\n`).exec(output)?.[0];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('metrics and logs of a worker process', { timeout: 180_000 }, () => {
   let sims: RunningSimulators;

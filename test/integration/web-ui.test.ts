@@ -11,19 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { confirmBackup, progress, releaseHandle, startRelease } from '../../client/release';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import { startSimHarness, testNamespace } from './harness';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Without the background-networking flags Chromium keeps trying to reach Google's services.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const examplePath = join(__dirname, '..', '..', 'examples', 'baidu-bcc.json');
 const screenshots = join(tmpdir(), 'cloud-release-web-ui');
 
