@@ -4,6 +4,7 @@ import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { entryProblems, type AuditEntry } from '../audit/entry';
 import type { AuditStore, RecordResult } from '../audit/store';
+import { heartbeating } from './failures';
 
 /** ApplicationFailure types of recordAudit (both non-retryable). */
 export const AuditFailureType = { noStore: 'AuditStoreMissing', invalidEntry: 'InvalidAuditEntry' } as const;
@@ -23,7 +24,18 @@ export function auditActivities(store: AuditStore | undefined) {
       }
       const problems = entryProblems(entry);
       if (problems) throw ApplicationFailure.nonRetryable(`recordAudit: invalid entry: ${problems}`, AuditFailureType.invalidEntry);
-      const result = await store.record(entry);
+      const result = await heartbeating(() => store.record(entry)).catch((err: unknown) => {
+        // A data exception or an integrity violation (SQLSTATE class 22, 23) fails the same way every time: no retry
+        // may keep the workflow open forever on an entry the database refuses.
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'string' && /^2[23]/.test(code)) {
+          throw ApplicationFailure.nonRetryable(
+            `recordAudit: the store refuses the entry (SQLSTATE ${code}): ${(err as Error).message}`,
+            AuditFailureType.invalidEntry,
+          );
+        }
+        throw err;
+      });
       const what = `${entry.kind} ${entry.workflowId} run ${entry.runId}`;
       if (result === 'skipped') log.warn(`audit record of ${what} skipped: the audit trail is off`);
       if (result === 'conflict')

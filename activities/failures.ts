@@ -24,17 +24,24 @@ export function toFailure(err: unknown, opts: { destructive?: boolean } = {}): u
 /** How often a running provider call heartbeats (the SDK throttles further to its heartbeat timeout). */
 export const HEARTBEAT_EVERY_MS = 2_000;
 
-/**
- * Run an adapter call and translate its errors. While it runs, the activity heartbeats: a worker that dies
- * mid-call is then noticed at the activity's heartbeat timeout (seconds) instead of its start-to-close timeout.
- */
+/** Run an adapter call and translate its errors, heartbeating while it runs. */
 export async function translated<T>(fn: () => Promise<T>, opts: { destructive?: boolean } = {}): Promise<T> {
+  try {
+    return await heartbeating(fn);
+  } catch (err) {
+    throw toFailure(err, opts);
+  }
+}
+
+/**
+ * Run `fn` while the activity heartbeats: a worker that dies mid-call is then noticed at the activity's heartbeat
+ * timeout (seconds) instead of its start-to-close timeout.
+ */
+export async function heartbeating<T>(fn: () => Promise<T>): Promise<T> {
   const context = activityContext();
   const beat = context && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await fn();
-  } catch (err) {
-    throw toFailure(err, opts);
   } finally {
     clearInterval(beat);
   }

@@ -82,7 +82,8 @@ export class SqlAuditStore implements AuditStore {
     return this.db;
   }
 
-  async record({ workflowId, runId, kind, report, failureType }: AuditEntry): Promise<RecordResult> {
+  async record(entry: AuditEntry): Promise<RecordResult> {
+    const { workflowId, runId, kind, report, failureType } = storable(entry);
     const db = await this.sql();
     const r = report.resource ?? {};
     const json = JSON.stringify(report);
@@ -175,4 +176,20 @@ function recordOf(row: Record<string, unknown>): AuditRecord {
     report: row.report as AuditRecord['report'],
     recordedAt: iso(row.recorded_at),
   };
+}
+
+/**
+ * The entry as PostgreSQL can hold it: text and jsonb refuse the NUL character, which a refused input may carry (a
+ * resource ID with a NUL is refused by the validation, and its refusal must still be recorded). Each NUL becomes
+ * U+FFFD, the replacement character, everywhere in the entry; every other character is kept as it is.
+ */
+export function storable(entry: AuditEntry): AuditEntry {
+  return withoutNul(entry) as AuditEntry;
+}
+
+function withoutNul(v: unknown): unknown {
+  if (typeof v === 'string') return v.replaceAll('\0', '\uFFFD');
+  if (Array.isArray(v)) return v.map(withoutNul);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [withoutNul(k), withoutNul(x)]));
+  return v;
 }

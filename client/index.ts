@@ -1,7 +1,16 @@
 // The package's entry point for services (`import … from 'cloud-release'`, built to dist/client/index.js with
 // its declarations): starting, steering and awaiting releases. The workflow code is referenced by type only.
 export { connectClient, releaseTaskQueue, temporalConnectConfig } from './connection';
-export { approveOverride, cancelRelease, confirmBackup, progress, releaseHandle, startRelease, type ReleaseHandle } from './release';
+export {
+  approveOverride,
+  cancelRelease,
+  confirmBackup,
+  InvalidReleaseRequestError,
+  progress,
+  releaseHandle,
+  startRelease,
+  type ReleaseHandle,
+} from './release';
 export { releaseEnding, type ReleaseEnding } from './outcome';
 export { scheduleDecommission } from './schedule';
 export {

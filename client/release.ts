@@ -4,7 +4,8 @@ import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowH
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { releaseTaskQueue } from './connection';
 import { startDetails, startSummary } from '../domain/summaries';
-import { dryRunWorkflowId, releaseWorkflowId, type ReleaseRequest } from '../domain/request';
+import { validateReleaseRequest } from '../activities/validate-request';
+import { dryRunWorkflowId, releaseWorkflowId, type FieldError, type ReleaseRequest } from '../domain/request';
 import type { ReleaseReport } from '../domain/report';
 import type { ResourceRef } from '../domain/resource';
 import type { releaseResource } from '../workflows';
@@ -31,6 +32,10 @@ export async function startRelease(
   request: ReleaseRequest,
   taskQueue = releaseTaskQueue(),
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof releaseResource>> {
+  // Checked here as the workflow checks it: a service gets every wrong field at once, and nothing is started
+  // (an ID too long for Temporal could not even be looked up).
+  const validation = validateReleaseRequest(request);
+  if (!validation.ok) throw new InvalidReleaseRequestError(validation.errors);
   const workflowId = request.dryRun ? dryRunWorkflowId(request) : releaseWorkflowId(request);
   if (!request.dryRun && (await succeededBefore(client, workflowId))) {
     throw new WorkflowExecutionAlreadyStartedError(`the release ${workflowId} already succeeded: it is not started again`, workflowId, 'releaseResource');
@@ -46,6 +51,14 @@ export async function startRelease(
     staticSummary: startSummary(request, request.requestedBy, request.dryRun === true),
     staticDetails: startDetails(request, request),
   });
+}
+
+/** A request refused before anything was started: every wrong field, as the workflow would name them. */
+export class InvalidReleaseRequestError extends Error {
+  override readonly name = 'InvalidReleaseRequestError';
+  constructor(readonly errors: FieldError[]) {
+    super(`invalid release request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  }
 }
 
 /** The last run under this ID completed a real release (not a dry run, which completes too). */

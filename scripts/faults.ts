@@ -1,7 +1,8 @@
 // `npm run test:faults`: the fault suite. Attacks the release workflow the way a hostile production would, against a
 // real Temporal dev server, the simulators and two real worker processes: provider errors, latency, lost answers and
 // errors answered after the call took effect, SIGKILLed workers, a SIGKILLed and restarted Temporal server (persisted
-// on disk), malformed inputs and update payloads. Then checks
+// on disk), malformed inputs (raw start, client, CLI) and update payloads, the protection tag in every spelling,
+// self-approved overrides and protection switched on before destroy. Then checks
 // the invariants (at most one destructive call per resource, reports that match the providers' state, no credential
 // anywhere, no workflow-task retry loop, typed endings) and prints its figures. Bounded (under 4 minutes), all on
 // 127.0.0.1; exit code 0 only if every invariant holds. FAULTS_SEED picks the run plan (kill times, victims, order).
@@ -24,6 +25,10 @@ import { sandboxProviderConfig, simKey } from '../simulators/sandbox-config';
 import type { releaseResource } from '../workflows';
 import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, temporalCliPath } from './dev-server';
 import { BAD_INPUT_TARGETS, badInputs, badUpdates, RELEASES, SHORT_RELEASES, WAITING_RELEASE, type ReleaseCase } from './faults/catalogue';
+import { runCliInputs, startedUnder, type CliResult } from './faults/cli-inputs';
+import { clientRefused, runClientInputs, type InputResult } from './faults/client-inputs';
+import type { Invariant } from './faults/invariant';
+import { protectionFixture, protectionRun } from './faults/protection';
 import { destructiveCallsPerResource, endingOf, reportMismatches } from './faults/evidence';
 import { Fleet } from './faults/fleet';
 import { PgAuditStore } from '../audit/pg';
@@ -33,6 +38,9 @@ import { freePort, Lcg, messageOf, sleep, TimeoutError, withTimeout } from './fa
 const HOST = '127.0.0.1';
 const NAMESPACE = 'default';
 const TASK_QUEUE = 'faults';
+/** The CLI's namespace: no worker, nothing else runs there, so any workflow in it was started by a bad input. */
+const CLI_NAMESPACE = 'faults-cli';
+const CLI_CONCURRENCY = 4;
 const DEFAULT_SEED = 20261201;
 /**
  * How hard and how long the attack is. `full` (the default, in CI): every release case, every malformed input and
@@ -54,6 +62,10 @@ const PROFILES = {
     releases: RELEASES,
     badInputEvery: 1,
     minBadInputs: 60,
+    /** Every one-argument input through the CLI (a process each, ~1 s). */
+    cliEvery: 1,
+    /** Every protection spelling and both self-approved overrides. */
+    sampleProtection: false,
   },
   short: {
     hardLimitMs: 170_000,
@@ -65,6 +77,8 @@ const PROFILES = {
     releases: RELEASES.filter((r) => SHORT_RELEASES.includes(r.name)),
     badInputEvery: 4,
     minBadInputs: 20,
+    cliEvery: 4,
+    sampleProtection: true,
   },
 };
 const profileName = process.env.FAULTS_PROFILE ?? 'full';
@@ -196,7 +210,7 @@ async function startDevServer(dir: string, ports?: DevServer['ports']): Promise<
   const proc = spawn(cli, [
     'server', 'start-dev', '--ip', HOST, '--port', String(port), '--headless',
     '--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--log-level', 'error',
-    '--db-filename', join(dir, 'temporal.db'), ...DEV_SERVER_SQLITE_PRAGMAS,
+    '--db-filename', join(dir, 'temporal.db'), ...DEV_SERVER_SQLITE_PRAGMAS, '--namespace', CLI_NAMESPACE,
     ...DEV_SERVER_DYNAMIC_CONFIG,
     ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', `${sa.name}=${CLI_TYPE[sa.type]}`]),
   ], { stdio: ['ignore', log, log] });
@@ -288,6 +302,7 @@ async function main(): Promise<number> {
     server = dev;
     sims = await startSimulators({ host: HOST });
     const admin = new SimAdminClient(sims.endpoints.admin);
+    await admin.reset(protectionFixture());
     const { config, env } = sandboxProviderConfig(sims.endpoints);
     const configPath = join(dir, 'providers.json');
     writeFileSync(configPath, JSON.stringify(config));
@@ -333,8 +348,15 @@ async function main(): Promise<number> {
       } catch (err) {
         return [{ name: rc.name, workflowId: '?', expect, got: 'start failed', typed: false, ms: Date.now() - began, detail: messageOf(err) }];
       }
+      let steerError: string | undefined;
+      const steered = rc.steer?.(handle).catch(async (err: unknown) => {
+        steerError = messageOf(err);
+        await handle.terminate(`fault suite: ${steerError}`).catch(() => undefined);
+      });
       const e = await endingOf(handle, deadline);
-      const out: Ending[] = [{ name: rc.name, workflowId: handle.workflowId, expect, ms: Date.now() - began, ...e }];
+      await steered;
+      const detail = steerError ? `${steerError}; ${e.detail ?? ''}` : e.detail;
+      const out: Ending[] = [{ name: rc.name, workflowId: handle.workflowId, expect, ms: Date.now() - began, ...e, detail }];
       if (rc.rawWorkflowId && e.got === 'delegated') {
         const canonical = c.workflow.getHandle<typeof releaseResource>(releaseWorkflowId(rc.request));
         const ce = await endingOf(canonical, deadline);
@@ -358,19 +380,35 @@ async function main(): Promise<number> {
       }
     };
 
+    const serverRestarts: number[] = [];
+    let restarted!: () => void;
+    const afterRestart = new Promise<void>((r) => (restarted = r));
+    const protection = protectionRun({ alibabaEndpoint: sims.endpoints.alibaba, serverUp: afterRestart }, P.sampleProtection);
+    const releaseCases = [...P.releases, ...protection.cases];
+
+    // The same inputs (one argument each) through the client, and through the CLI against a namespace of its own.
+    const oneArgument = bad.filter((b) => b.args.length === 1);
+    const viaCli = badInputs()
+      .filter((b) => b.args.length === 1)
+      .filter((_, i) => i % P.cliEvery === 0);
+    let clientResults: InputResult[] = [];
+    let cliResults: CliResult[] = [];
+    const cliTarget = { address: dev.address, namespace: CLI_NAMESPACE, taskQueue: TASK_QUEUE, dir };
+
     // The run plan, from the seed: when each release and each batch of malformed inputs starts.
     const schedule: { at: number; run: () => void }[] = [];
-    for (const rc of rng.shuffle(P.releases)) schedule.push({ at: rng.between(500, P.startWindowMs), run: () => endings.push(runCase(rc)) });
+    const runClientPath = async () => {
+      clientResults = await runClientInputs(c, oneArgument, TASK_QUEUE, deadline);
+      say(`bad inputs through the client done (${clientResults.length})`);
+      return [];
+    };
+    for (const rc of rng.shuffle(releaseCases)) schedule.push({ at: rng.between(500, P.startWindowMs), run: () => endings.push(runCase(rc)) });
     const badOrder = rng.shuffle(bad.map((_, i) => i));
     for (let k = 0; k < badOrder.length; k += 8) {
       const batch = badOrder.slice(k, k + 8);
       schedule.push({ at: rng.between(1_000, P.startWindowMs), run: () => endings.push(Promise.all(batch.map(runBad)).then(() => [])) });
     }
     schedule.sort((a, b) => a.at - b.at);
-
-    const serverRestarts: number[] = [];
-    let restarted!: () => void;
-    const afterRestart = new Promise<void>((r) => (restarted = r));
 
     const updates = badUpdates();
     const updateOutcome = { tried: 0, rejected: 0, accepted: [] as string[], unanswered: [] as string[], intact: false, detail: '' };
@@ -430,7 +468,9 @@ async function main(): Promise<number> {
       await sleep(attackStart + s.at - Date.now());
       s.run();
     }
-    say(`everything started: ${P.releases.length} releases, ${bad.length} malformed inputs, 1 release for the update payloads`);
+    say(
+      `everything started: ${releaseCases.length} releases, ${bad.length} malformed inputs (${oneArgument.length} through the client, ${viaCli.length} through the CLI), 1 release for the update payloads`,
+    );
     // The server crashes once, with releases at gates, timers and in activities, workers being killed around it.
     await sleep(rng.between(500, 4_000));
     const down = Date.now();
@@ -439,7 +479,16 @@ async function main(): Promise<number> {
     restarted();
     say(`Temporal server SIGKILLed and restarted (${((Date.now() - down) / 1000).toFixed(1)}s down)`);
     await killer;
-    say(`kills done: ${fleet.kills}; restarting whatever is down`);
+    say(`kills done: ${fleet.kills}; restarting whatever is down, bad inputs through the client and the CLI`);
+    // After the kills (the raw path has the refusals under kills): the CLI's processes and the client path's
+    // runs would starve the workers' restarts, and the CLI refuses before it connects.
+    endings.push(runClientPath());
+    const cliPath = async () => {
+      cliResults = await runCliInputs(viaCli, cliTarget, CLI_CONCURRENCY);
+      say(`bad inputs through the CLI done (${cliResults.length})`);
+      return [];
+    };
+    endings.push(cliPath());
     await fleet.allReady(30_000);
     const allEndings = (await Promise.all(endings)).flat();
     await updateAttack;
@@ -478,7 +527,10 @@ async function main(): Promise<number> {
     const store = new PgAuditStore(audit.url, 1);
     const recorded = new Set((await store.query({ limit: 1000 })).map((r) => r.workflowId));
     await store.close();
-    const ended = [...allEndings.filter((e) => e.typed && e.got !== 'terminated'), ...badResults.filter((b) => b.got === ReleaseFailureType.invalidRequest)];
+    const ended = [
+      ...allEndings.filter((e) => e.typed && e.got !== 'terminated'),
+      ...[...badResults, ...clientResults].filter((b) => b.got === ReleaseFailureType.invalidRequest),
+    ];
     const unrecorded = ended.filter((e) => !recorded.has(e.workflowId)).map((e) => e.workflowId);
 
     // Histories: credentials, workflow-task failures.
@@ -517,6 +569,17 @@ async function main(): Promise<number> {
     }
     for (const path of fleet.logPaths) scan(`log ${path}`, readFileSync(path, 'utf8'));
 
+    // The client and CLI paths: how each input was refused; nothing under the CLI's canonical IDs, nothing in its namespace.
+    const clientWrong = clientResults.filter((r) => !clientRefused(r));
+    const cliClient = new Client({ connection: c.connection, namespace: CLI_NAMESPACE });
+    const cliStarted = await startedUnder(
+      cliClient,
+      cliResults.flatMap((r) => (r.canonicalId ? [r.canonicalId] : [])),
+    );
+    for await (const wf of cliClient.workflow.list()) cliStarted.push(`${wf.workflowId} (in ${CLI_NAMESPACE})`);
+    const cliWrong = cliResults.filter((r) => r.exitCode !== 2 || r.fieldErrors === 0);
+    const protectionVerdicts = protection.verdicts(allEndings, calls);
+
     // ---- The figures.
     const releases = allEndings;
     const byOutcome = new Map<string, number>();
@@ -553,10 +616,20 @@ async function main(): Promise<number> {
     console.log(
       `  histories scanned: ${executions.length}, ${decodedHistories} with readable payloads (workflow task timeouts, from kills: ${taskTimeouts}); worker logs: ${fleet.logPaths.length}`,
     );
-    console.log(`  malformed inputs: slowest refusal ${(badMaxMs / 1000).toFixed(1)}s`);
+    console.log(`  malformed inputs, raw start: ${bad.length}, slowest refusal ${(badMaxMs / 1000).toFixed(1)}s`);
+    const clientBeforeStart = clientResults.filter((r) => clientRefused(r) && r.got !== ReleaseFailureType.invalidRequest);
+    console.log(
+      `  malformed inputs, client: ${clientResults.length}, ${clientResults.length - clientWrong.length - clientBeforeStart.length} ended InvalidReleaseRequest, ${clientBeforeStart.length} never started:`,
+    );
+    for (const r of clientBeforeStart) console.log(`    ${r.name}: ${r.got} (${(r.detail ?? '').slice(0, 100)})`);
+    const via = (v: CliResult['via']) => cliResults.filter((r) => r.via === v).length;
+    console.log(
+      `  malformed inputs, CLI: ${cliResults.length} processes (${via('argument')} --input, ${via('file')} --input-file, ${via('stdin')} stdin), slowest ${(Math.max(0, ...cliResults.map((r) => r.ms)) / 1000).toFixed(1)}s`,
+    );
+    for (const line of protectionVerdicts.lines) console.log(line);
     console.log('');
 
-    const invariants: { figure: string; value: string; required: string; ok: boolean; why?: string[] }[] = [
+    const invariants: Invariant[] = [
       { figure: 'worker kills (SIGKILL)', value: String(fleet.kills), required: `>= ${P.minKills}`, ok: fleet.kills >= P.minKills },
       { figure: 'Temporal server restarts (SIGKILL)', value: String(serverRestarts.length), required: '>= 1', ok: serverRestarts.length >= 1 },
       { figure: 'fault hits (GET /admin/faults)', value: String(faultHits), required: '>= 20', ok: faultHits >= 20 },
@@ -591,6 +664,28 @@ async function main(): Promise<number> {
           ...badSlow.map((b) => `${b.name}: refused after ${(b.ms / 1000).toFixed(1)}s`),
         ],
       },
+      {
+        figure: 'bad inputs through the client refused',
+        value: `${clientResults.length - clientWrong.length}/${oneArgument.length}`,
+        required: `${oneArgument.length}/${oneArgument.length}`,
+        ok: clientWrong.length === 0 && clientResults.length === oneArgument.length,
+        why: clientWrong.map((r) => `${r.name} (${r.workflowId.slice(0, 80)}): ${r.got}${r.detail ? ` (${r.detail.slice(0, 160)})` : ''}`),
+      },
+      {
+        figure: 'bad inputs through the CLI: exit 2, field errors',
+        value: `${cliResults.length - cliWrong.length}/${viaCli.length}`,
+        required: `${viaCli.length}/${viaCli.length}`,
+        ok: cliWrong.length === 0 && cliResults.length === viaCli.length,
+        why: cliWrong.map((r) => `${r.name} (${r.via}): exit ${r.exitCode}, ${r.fieldErrors} field errors: ${r.detail ?? ''}`),
+      },
+      {
+        figure: 'workflows started by the CLI’s bad inputs',
+        value: String(cliStarted.length),
+        required: '0',
+        ok: cliStarted.length === 0,
+        why: cliStarted,
+      },
+      ...protectionVerdicts.invariants,
       {
         figure: 'provider calls for the bad inputs’ resources',
         value: String(badTouched.length),

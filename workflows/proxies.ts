@@ -26,7 +26,9 @@ export const local = proxyActivities<Pick<Activities, 'validateRequest'>>({
  * store, or an entry the store refuses, ends the attempt for good (the workflow then logs it and ends).
  */
 export const control = proxyActivities<Pick<Activities, 'recordAudit'>>({
-  startToCloseTimeout: '1m',
+  // One insert (an embedded store may wait for its lock): a killed worker's attempt is retried after the heartbeat timeout.
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: ['AuditStoreMissing', 'InvalidAuditEntry'] },
 });
 

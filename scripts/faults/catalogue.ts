@@ -1,5 +1,6 @@
 // What the fault suite sends: the releases (each with the ending the default fixtures lead to), the catalogue
 // of malformed workflow inputs, and the malformed update payloads.
+import type { ReleaseHandle } from '../../client/release';
 import type { ReleaseRequest } from '../../domain/request';
 
 export const HUAWEI_PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
@@ -8,9 +9,11 @@ export const HUAWEI_PROJECT = '0b5c1f8e6a00d3e02f2cc00a5c3b2f1e';
 export interface ReleaseCase {
   name: string;
   request: ReleaseRequest;
-  expect: 'released' | 'dry-run' | 'delegated' | 'ReleaseBlocked' | 'ResourceNotFound' | 'DeleteFailed';
+  expect: 'released' | 'dry-run' | 'delegated' | 'ReleaseBlocked' | 'ResourceNotFound' | 'DeleteFailed' | 'ResourceChangedBeforeRelease';
   /** Started under this workflow ID through the raw path (a UI user typing an ID of their own), not startRelease. */
   rawWorkflowId?: string;
+  /** What people do to the release while it runs (updates, changes at the provider); the release is terminated if it throws. */
+  steer?: (handle: ReleaseHandle) => Promise<void>;
 }
 
 const base = { requestedBy: 'alice@platform', ticket: 'CHG-FAULTS', backup: { required: false } } as const;

@@ -60,6 +60,24 @@ describe('audit records written by the release workflow', () => {
     }
   });
 
+  it('a refused input with a NUL character ends at once and is recorded (PostgreSQL cannot store NUL: it is replaced)', async () => {
+    const handle = await h.start({ ...ecs('i-bp1\u0000nul'), ticket: 'CHG-AUDIT-NUL\u0000' }, `audit-nul-${Date.now()}`);
+    expect((await failureOf(handle.result())).type).toBe('InvalidReleaseRequest');
+    const s = store();
+    try {
+      const [r, ...more] = await s.query({ ticket: 'CHG-AUDIT-NUL\uFFFD' });
+      expect(more).toHaveLength(0);
+      expect(r).toMatchObject({
+        workflowId: handle.workflowId,
+        outcome: 'invalid-request',
+        failureType: 'InvalidReleaseRequest',
+        resourceId: 'i-bp1\uFFFDnul',
+      });
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a batch: one record of kind batch with its counts, beside one per release it ran', async () => {
     const handle = await startBatch(
       h.client,

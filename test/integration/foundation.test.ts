@@ -4,7 +4,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertSearchAttributes, checkSearchAttributes } from '../../client/search-attributes';
+import { InvalidReleaseRequestError, startRelease } from '../../client/release';
 import { SEARCH_ATTRIBUTES } from '../../common/temporal';
+import type { ReleaseRequest } from '../../domain/request';
 import { startHarness, testNamespace, type Harness } from './harness';
 
 describe('releaseResource on a real Temporal dev server', () => {
@@ -19,6 +21,22 @@ describe('releaseResource on a real Temporal dev server', () => {
     const check = await checkSearchAttributes(h.client.connection, testNamespace());
     expect(check.present.map((k) => k.name)).toEqual(SEARCH_ATTRIBUTES.map((k) => k.name));
     await expect(assertSearchAttributes(h.client.connection, testNamespace())).resolves.toBeUndefined();
+  });
+
+  it('the client refuses a bad input itself, naming every wrong field, and starts nothing', async () => {
+    const bad = { provider: 'alibaba', kind: 'ecs-instance', region: 'cn-hangzhou', resourceId: 'i-'.padEnd(200, 'x'), ticket: '' };
+    const err = await startRelease(h.client, bad as unknown as ReleaseRequest, h.taskQueue).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidReleaseRequestError);
+    const fields = (err as InvalidReleaseRequestError).errors.map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['resourceId', 'requestedBy', 'ticket']));
+    // A megabyte of input (its canonical ID far past Temporal's limit) is refused whole, before any call.
+    const huge = await startRelease(h.client, { ...bad, resourceId: 'i-'.padEnd(1_000_000, 'x') } as unknown as ReleaseRequest, h.taskQueue).catch(
+      (e: unknown) => e,
+    );
+    expect((huge as InvalidReleaseRequestError).errors.map((e) => e.field)).toEqual(['(input)']);
+    const started: string[] = [];
+    for await (const wf of h.client.workflow.list({ query: `TaskQueue = "${h.taskQueue}"` })) started.push(wf.workflowId);
+    expect(started).toEqual([]);
   });
 
   it('rejects a bad input at once, naming every wrong field, and records the validation in the history', async () => {
