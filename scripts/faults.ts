@@ -68,11 +68,11 @@ const PROFILES = {
     sampleProtection: false,
   },
   short: {
-    hardLimitMs: 170_000,
-    releaseDeadlineMs: 150_000,
+    hardLimitMs: 236_000,
+    releaseDeadlineMs: 205_000,
     minKills: 4,
     killWindowMs: 12_000,
-    killWindowMaxMs: 30_000,
+    killWindowMaxMs: 45_000,
     startWindowMs: 8_000,
     releases: RELEASES.filter((r) => SHORT_RELEASES.includes(r.name)),
     badInputEvery: 4,
@@ -585,6 +585,17 @@ async function main(): Promise<number> {
     const byOutcome = new Map<string, number>();
     for (const e of [...releases, ...badResults]) byOutcome.set(e.got, (byOutcome.get(e.got) ?? 0) + 1);
     const notEnded = releases.filter((e) => e.got === 'not-ended');
+    // Where a release that did not end stands: its phase, what it waits for, its pending activities.
+    const stuck = await Promise.all(
+      notEnded.map(async (e) => {
+        const h = c.workflow.getHandle<typeof releaseResource>(e.workflowId);
+        const d = await h.describe().catch((err: unknown) => ({ error: messageOf(err) }));
+        const p = await progress(h).catch(() => undefined);
+        const pending =
+          'raw' in d ? (d.raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} attempt ${a.attempt} ${a.lastFailure?.message ?? ''}`.trim()) : [];
+        return `${e.workflowId}: ${'status' in d ? d.status.name : d.error}, phase ${p?.phase ?? '?'}${p?.waitingFor ? `, waiting for ${p.waitingFor}` : ''}; pending: ${pending.join('; ') || 'none'}`;
+      }),
+    );
     const okEnding = (e: Ending) => e.got === e.expect || (e.expect === 'released' && e.got === ReleaseFailureType.outcomeUnknown);
     const unexpected = releases.filter((e) => !okEnding(e) && !(e.expect === 'released' && unreadVerification(e)));
     const falseMismatches = releases.filter((e) => e.expect === 'released' && unreadVerification(e));
@@ -638,7 +649,7 @@ async function main(): Promise<number> {
         value: String(notEnded.length),
         required: '0',
         ok: notEnded.length === 0,
-        why: notEnded.map((e) => e.workflowId),
+        why: stuck,
       },
       {
         figure: 'releases with an unexpected ending',

@@ -19,5 +19,5 @@ describe('fault suite (short profile)', () => {
     });
     expect(output, output).toMatch(/\d+ passed, 0 failed/);
     expect(code, output).toBe(0);
-  }, 200_000);
+  }, 260_000);
 });
