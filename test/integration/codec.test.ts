@@ -6,10 +6,9 @@ import { METADATA_ENCODING_KEY, type DataConverter, type Payload } from '@tempor
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { codecFromEnv, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../common/codec';
 import { SEARCH_ATTRIBUTES } from '../../common/temporal';
@@ -23,7 +22,7 @@ import { startSimulators, type RunningSimulators } from '../../simulators/runtim
 import { sandboxProviderConfig } from '../../simulators/sandbox-config';
 import { createWorkers, installRuntime } from '../../workers';
 import type { releaseResource } from '../../workflows';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser';
+import { withBrowser } from './browser';
 import { freePort } from '../../scripts/faults/support';
 
 const key = () => randomUUID().replaceAll('-', ''); // 32 bytes of ASCII, base64-encoded below
@@ -165,14 +164,7 @@ describe('payload encryption', () => {
   });
 
   it("the Web UI shows the workflow's input decoded through the codec server", { timeout: 120_000 }, async () => {
-    const profile = mkdtempSync(join(tmpdir(), 'cloud-release-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 1100 },
-      timeout: 30_000,
-    });
-    try {
+    await withBrowser(async (browser) => {
       const page = await browser.newPage();
       page.setDefaultTimeout(30_000);
       const decodes: string[] = [];
@@ -187,9 +179,6 @@ describe('payload encryption', () => {
       expect(decodes.length).toBeGreaterThan(0);
       expect(decodes).toContain('default');
       await page.screenshot({ path: join(tmpdir(), 'cloud-release-codec-ui.png'), fullPage: true });
-    } finally {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -3,15 +3,15 @@
 // The browser twin of cli.test.ts. Needs Debian's chromium (scripts/install-chromium.sh; .ci/run calls it).
 // Screenshots of the filled form and of the completed workflow's page go to $TMPDIR/cloud-release-web-ui/.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { confirmBackup, progress, releaseHandle, startRelease } from '../../client/release';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import { startSimHarness, testNamespace } from './harness';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser';
+import { withBrowser } from './browser';
 
 const examplePath = join(__dirname, '..', '..', 'examples', 'baidu-bcc.json');
 const screenshots = join(tmpdir(), 'cloud-release-web-ui');
@@ -36,21 +36,13 @@ describe('starting a release from the Temporal Web UI', () => {
   });
 
   it('Start Workflow form → releaseResource runs on the worker: released, one ReleaseInstance, Completed in the UI', { timeout: 150_000 }, async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-chromium.sh (Debian's chromium)`);
     const ui = `http://${inject('temporalUiAddress')}/namespaces/${encodeURIComponent(testNamespace())}`;
     const workflowId = releaseWorkflowId(input); // release/baidu/bj/i-post0001
     const handle = releaseHandle(h.client, input);
     await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError); // only the form can start it
     mkdirSync(screenshots, { recursive: true });
 
-    const profile = mkdtempSync(join(tmpdir(), 'cloud-release-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 1100 },
-      timeout: 30_000,
-    });
-    try {
+    await withBrowser(async (browser) => {
       const page = await browser.newPage();
       page.setDefaultTimeout(20_000);
       page.setDefaultNavigationTimeout(30_000);
@@ -105,10 +97,7 @@ describe('starting a release from the Temporal Web UI', () => {
       await page.getByRole('main').getByText(description.runId, { exact: true }).first().waitFor();
       await page.getByRole('main').getByText('"outcome": "released"').first().waitFor(); // the Result panel: the report
       await page.screenshot({ path: join(screenshots, 'workflow-completed.png'), fullPage: true });
-    } finally {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -126,54 +115,46 @@ describe('the workflow page reads like the runbook (user metadata)', () => {
   });
 
   it('summary and details of the start, current details with the update to send, a summary on each activity', { timeout: 150_000 }, async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-chromium.sh (Debian's chromium)`);
     const ui = `http://${inject('temporalUiAddress')}/namespaces/${encodeURIComponent(testNamespace())}`;
     const handle = await startRelease(h.client, input, h.taskQueue);
     await expect.poll(async () => (await progress(handle)).phase, { timeout: 30_000 }).toBe('confirm');
     mkdirSync(screenshots, { recursive: true });
 
-    const profile = mkdtempSync(join(tmpdir(), 'cloud-release-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 1600 },
-      timeout: 30_000,
-    });
-    try {
-      const page = await browser.newPage();
-      page.setDefaultTimeout(20_000);
-      page.setDefaultNavigationTimeout(30_000);
-      const main = page.getByRole('main');
-      await page.goto(`${ui}/workflows/${encodeURIComponent(handle.workflowId)}`);
-      await page.getByRole('heading', { level: 1, name: handle.workflowId }).waitFor();
-      // The static summary and details the client set at the start.
-      await main.getByText('release ecs-instance i-bp1stoppedpaygo01 (alibaba cn-hangzhou) for alice@platform').first().waitFor();
-      // A summary on each activity, in the timeline and the event history: the inspection, by name and resource.
-      await main.getByText('inspect ecs-instance i-bp1stoppedpaygo01').first().waitFor();
-      await page
-        .getByRole('tab', { name: 'User Metadata' })
-        .or(page.getByRole('link', { name: 'User Metadata' }))
-        .first()
-        .click();
-      // The static details the client set at the start, and the current details: the phase, the plan in short, and
-      // the exact update that lets the release go on. The UI renders markdown in sandboxed frames.
-      await textShown(page, 'Requested by: alice@platform, ticket CHG-1001');
-      await textShown(page, 'Phase: confirm');
-      await textShown(page, 'needs backup');
-      await textShown(page, 'cloud-release confirm alibaba/cn-hangzhou/i-bp1stoppedpaygo01 --by');
-      await page.screenshot({ path: join(screenshots, 'workflow-waiting.png'), fullPage: true });
+    await withBrowser(
+      async (browser) => {
+        const page = await browser.newPage();
+        page.setDefaultTimeout(20_000);
+        page.setDefaultNavigationTimeout(30_000);
+        const main = page.getByRole('main');
+        await page.goto(`${ui}/workflows/${encodeURIComponent(handle.workflowId)}`);
+        await page.getByRole('heading', { level: 1, name: handle.workflowId }).waitFor();
+        // The static summary and details the client set at the start.
+        await main.getByText('release ecs-instance i-bp1stoppedpaygo01 (alibaba cn-hangzhou) for alice@platform').first().waitFor();
+        // A summary on each activity, in the timeline and the event history: the inspection, by name and resource.
+        await main.getByText('inspect ecs-instance i-bp1stoppedpaygo01').first().waitFor();
+        await page
+          .getByRole('tab', { name: 'User Metadata' })
+          .or(page.getByRole('link', { name: 'User Metadata' }))
+          .first()
+          .click();
+        // The static details the client set at the start, and the current details: the phase, the plan in short, and
+        // the exact update that lets the release go on. The UI renders markdown in sandboxed frames.
+        await textShown(page, 'Requested by: alice@platform, ticket CHG-1001');
+        await textShown(page, 'Phase: confirm');
+        await textShown(page, 'needs backup');
+        await textShown(page, 'cloud-release confirm alibaba/cn-hangzhou/i-bp1stoppedpaygo01 --by');
+        await page.screenshot({ path: join(screenshots, 'workflow-waiting.png'), fullPage: true });
 
-      await confirmBackup(handle, { confirmedBy: 'bob@platform', backupReference: 'snap-ui-1' });
-      expect((await handle.result()).outcome).toBe('released');
-      await page.reload();
-      await textShown(page, 'Phase: done (released)');
-      await textShown(page, 'Backup confirmed by: bob@platform');
-      await main.getByText('delete ecs-instance i-bp1stoppedpaygo01 (destructive, once)').first().waitFor();
-      await page.screenshot({ path: join(screenshots, 'workflow-released.png'), fullPage: true });
-    } finally {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
+        await confirmBackup(handle, { confirmedBy: 'bob@platform', backupReference: 'snap-ui-1' });
+        expect((await handle.result()).outcome).toBe('released');
+        await page.reload();
+        await textShown(page, 'Phase: done (released)');
+        await textShown(page, 'Backup confirmed by: bob@platform');
+        await main.getByText('delete ecs-instance i-bp1stoppedpaygo01 (destructive, once)').first().waitFor();
+        await page.screenshot({ path: join(screenshots, 'workflow-released.png'), fullPage: true });
+      },
+      { width: 1400, height: 1600 },
+    );
   });
 });
 
