@@ -10,6 +10,7 @@ import { dataConverterFromEnv } from './common/codec';
 import { providerTaskQueue } from './common/temporal';
 import { PROVIDERS } from './domain/resource';
 import { loadConfig } from './providers/config';
+import { rateLimitsFromEnv } from './providers/rate-limit';
 import { createAdapters } from './providers/registry';
 import { createWorkers, installRuntime, runWorkers } from './workers';
 
@@ -17,7 +18,9 @@ async function main() {
   const metricsAddress = process.env.CLOUD_RELEASE_METRICS_ADDRESS || undefined;
   installRuntime('INFO', { metricsAddress });
   const config = loadConfig();
-  const { adapters, unconfigured } = createAdapters(config);
+  // Shared with the other worker processes through PostgreSQL when configured (providers/rate-limit.ts).
+  const limits = rateLimitsFromEnv();
+  const { adapters, unconfigured } = createAdapters(config, process.env, { limits });
   const dataConverter = dataConverterFromEnv();
   const { connectionOptions, namespace } = temporalConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
@@ -32,11 +35,6 @@ async function main() {
       namespace,
       taskQueue,
       deps: { adapters, webhookSecret: process.env.CLOUD_RELEASE_WEBHOOK_SECRET || undefined, auditStore },
-      rateLimits: {
-        alibaba: config.alibaba.rateLimit.requestsPerSecond,
-        baidu: config.baidu.rateLimit.requestsPerSecond,
-        huawei: config.huawei.rateLimit.requestsPerSecond,
-      },
       // A bundle built ahead (`npm run build:workflows`) starts the worker in a second or two instead of bundling.
       workflowBundle: process.env.CLOUD_RELEASE_WORKFLOW_BUNDLE ? { codePath: process.env.CLOUD_RELEASE_WORKFLOW_BUNDLE } : undefined,
       dataConverter,
@@ -48,6 +46,7 @@ async function main() {
     console.log(`worker: payload encryption ${dataConverter ? 'on (CLOUD_RELEASE_CODEC_KEYS)' : 'off'}`);
     console.log(`worker: metrics ${metricsAddress ? `at http://${metricsAddress}/metrics` : 'off (CLOUD_RELEASE_METRICS_ADDRESS unset)'}`);
     console.log(`worker: audit records to ${auditStore.description}`);
+    console.log(`worker: provider request limits ${limits.description}: ${PROVIDERS.map((p) => `${p} ${config[p].rateLimit.requestsPerSecond}/s`).join(', ')}`);
     for (const line of unconfigured) console.log(`worker: not configured: ${line}`);
     await runWorkers(workers);
   } catch (err) {
@@ -60,6 +59,9 @@ async function main() {
       (store) => store.close(),
       () => undefined, // the error that ended the worker, reported by the catch above
     );
+    await limits.close().catch((closeErr: unknown) => {
+      console.error(`worker: closing the rate limits failed: ${closeErr instanceof Error ? closeErr.message : String(closeErr)}`);
+    });
     await connection.close().catch((closeErr: unknown) => {
       if (!failed) throw closeErr;
       console.error(`worker: closing the connection also failed: ${closeErr instanceof Error ? closeErr.message : String(closeErr)}`);

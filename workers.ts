@@ -1,9 +1,9 @@
 // Builds the workers: release workflows on the workflow task queue, provider activities on one queue per
-// provider (`<queue>.<provider>`) whose rate limit holds across every worker process.
+// provider (`<queue>.<provider>`). The providers' request limits are in the adapters (providers/rate-limit.ts).
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
-import { PROVIDERS, type Provider } from './domain/resource';
+import { PROVIDERS } from './domain/resource';
 import { PROVIDER_METRIC_BUCKETS } from './providers/metered';
 import { RELEASE_METRIC_BUCKETS } from './workflows/metrics';
 import { TASK_QUEUE, providerTaskQueue } from './common/temporal';
@@ -13,10 +13,15 @@ export interface WorkerSetup {
   namespace: string;
   taskQueue?: string;
   deps: ActivityDeps;
-  /** Provider requests per second, for all workers together (task-queue-wide). */
-  rateLimits?: Partial<Record<Provider, number>>;
   /** A prebuilt bundle (tests bundle once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Workflows kept in the worker's cache (each holds its state in memory; an evicted one replays its history at its next
+   * task). Default: CLOUD_RELEASE_MAX_CACHED_WORKFLOWS, else DEFAULT_MAX_CACHED_WORKFLOWS.
+   */
+  maxCachedWorkflows?: number;
+  /** More activities on every worker of the set (the bench's floor). */
+  extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
   /** The payload codec (common/codec.ts), on every worker of the set: workflow and activity payloads alike. */
   dataConverter?: DataConverter;
 }
@@ -31,11 +36,12 @@ export async function createWorkers({
   namespace,
   taskQueue = TASK_QUEUE,
   deps,
-  rateLimits = {},
   workflowBundle,
+  maxCachedWorkflows = maxCachedFromEnv(),
+  extraActivities,
   dataConverter,
 }: WorkerSetup): Promise<Worker[]> {
-  const activities = createActivities(deps);
+  const activities = { ...createActivities(deps), ...extraActivities };
   const workflowSource = workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') };
   const workers: Worker[] = [];
   try {
@@ -46,8 +52,9 @@ export async function createWorkers({
         taskQueue,
         dataConverter,
         ...workflowSource,
+        maxCachedWorkflows,
         // Every activity is registered here too: the workflows schedule validation, audit records, notifications and
-        // batch steering on this queue, and provider calls only on the provider queues (where the rate limit holds).
+        // batch steering on this queue, and provider calls only on the provider queues.
         activities,
       }),
     );
@@ -59,7 +66,6 @@ export async function createWorkers({
           taskQueue: providerTaskQueue(taskQueue, provider),
           dataConverter,
           activities,
-          maxTaskQueueActivitiesPerSecond: rateLimits[provider],
         }),
       );
     }
@@ -68,6 +74,21 @@ export async function createWorkers({
     throw err;
   }
   return workers;
+}
+
+/**
+ * The SDK sizes the cache from the heap limit (about 2,300 workflows with Node's default heap on a large machine), at
+ * about 300 KiB each: 2,000 releases parked at a gate would hold 600 MiB. 500 keeps a worker near 300 MiB and still
+ * holds every release of a 256-wide burst, so a running release is not replayed at each of its tasks.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+
+function maxCachedFromEnv(): number {
+  const raw = process.env.CLOUD_RELEASE_MAX_CACHED_WORKFLOWS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_CACHED_WORKFLOWS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`CLOUD_RELEASE_MAX_CACHED_WORKFLOWS must be a whole number (0 turns the cache off), got "${raw}"`);
+  return n;
 }
 
 /** A worker of the set failed: its task queue, and its own error as `cause`. */

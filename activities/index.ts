@@ -65,7 +65,7 @@ export function createActivities({ adapters, webhookSecret, auditStore }: Activi
       );
     },
 
-    /** Discovery: one page of what the provider lists (one list call); scheduled on the provider's rate-limited queue. */
+    /** Discovery: one page of what the provider lists (one list call); scheduled on the provider's queue. */
     async listInventory(provider: Provider, query: InventoryQuery): Promise<InventoryPage> {
       const a = adapters[provider];
       if (!a) throw ApplicationFailure.nonRetryable(`no adapter is configured for provider ${provider}`, ActivityFailureType.rejected);

@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { releaseTaskQueue } from './connection';
-import { startDetails, startSummary } from '../domain/summaries';
+import { releaseAttributes, startDetails, startSummary } from '../domain/summaries';
 import { validateReleaseRequest } from '../activities/validate-request';
 import { dryRunWorkflowId, releaseWorkflowId, type FieldError, type ReleaseRequest } from '../domain/request';
 import type { ReleaseReport } from '../domain/report';
@@ -50,6 +50,8 @@ export async function startRelease(
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     staticSummary: startSummary(request, request.requestedBy, request.dryRun === true),
     staticDetails: startDetails(request, request),
+    // Listed from the start (the workflow then writes none of them again): fewer history events, filterable at once.
+    ...releaseAttributes(validation.request),
   });
 }
 

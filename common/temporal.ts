@@ -5,8 +5,8 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 export const TASK_QUEUE = 'cloud-release';
 
 /**
- * Provider calls run on one task queue per provider, beside the workflow's own queue, so a task-queue-wide
- * rate limit shared by every worker keeps a large batch under the provider's own throttling.
+ * Provider calls run on one task queue per provider, beside the workflow's own queue: a provider that is slow or
+ * throttled holds up its own activities only. Its request limit is in the adapters (providers/rate-limit.ts).
  */
 export function providerTaskQueue(workflowTaskQueue: string, provider: string): string {
   return `${workflowTaskQueue}.${provider}`;

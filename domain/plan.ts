@@ -155,6 +155,18 @@ export function planRelease(s: ResourceSnapshot, request: Pick<ValidRequest, 'op
   return { ...assessed, outcome: 'proceed', blockers: [], prepare: rules.prepare(s, o) };
 }
 
+/** How fresh an inspect must be for the destructive call to follow it without a re-read (workflow time from its start). */
+export const FRESH_INSPECT_MS = 30_000;
+
+/**
+ * Whether the destructive call needs a re-read first. Only when nothing could have changed since the plan's inspect:
+ * no gate (a person's wait), no prepare step (a stop, a drain), and the inspect is fresh, which only a stalled
+ * workflow (workers down) or a slow, retried read makes it not.
+ */
+export function needsRecheck(plan: Pick<ExistingPlan, 'gates' | 'prepare'>, inspectStartedAtMs: number, nowMs: number): boolean {
+  return plan.gates.length > 0 || plan.prepare.length > 0 || !(nowMs - inspectStartedAtMs < FRESH_INSPECT_MS);
+}
+
 /**
  * Fail-closed re-check right before the destructive call: plan again on a fresh read and list every
  * difference that matters. Status changes that preparation causes (stopped, drained) do not count.

@@ -1,6 +1,9 @@
 // The Web UI's fixed summary and details of a release's start, the same whoever starts it (client, CLI, schedule,
 // a hand-over): Temporal markdown. Each field is clipped: a start with an oversized (invalid) field must still
 // reach the workflow, which refuses it field by field, instead of failing on the server's metadata limits.
+import type { SearchAttributePair } from '@temporalio/common';
+import { SA } from '../common/temporal';
+import type { ValidRequest } from './request';
 import type { ResourceRef } from './resource';
 
 const FIELD_MAX = 160;
@@ -23,4 +26,27 @@ export function startDetails(ref: ResourceRef, request: { requestedBy: string; t
     `**Requested by:** ${clip(request.requestedBy)}, ticket ${clip(request.ticket)}${reason}`,
     '**Runbook:** validate → inspect → plan → confirm → prepare → re-check → destroy (once) → wait until gone → clean up → verify → report',
   ].join('\n\n');
+}
+
+/** How a release is listed: its search attributes and memo, from the validated request. */
+export function describedAs({ ref, requestedBy, ticket, dryRun }: Pick<ValidRequest, 'ref' | 'requestedBy' | 'ticket' | 'dryRun'>): {
+  searchAttributes: SearchAttributePair[];
+  memo: { dryRun: boolean; summary: string };
+} {
+  return {
+    searchAttributes: [
+      { key: SA.provider, value: ref.provider },
+      { key: SA.kind, value: ref.kind },
+      { key: SA.resourceId, value: ref.resourceId },
+      { key: SA.region, value: ref.region },
+      { key: SA.requester, value: requestedBy },
+    ],
+    memo: { dryRun, summary: `${startSummary(ref, requestedBy, dryRun)}, ticket ${ticket}` },
+  };
+}
+
+/** The start options that describe a release from the start (the workflow then upserts none of them). */
+export function releaseAttributes(request: Pick<ValidRequest, 'ref' | 'requestedBy' | 'ticket' | 'dryRun'>) {
+  const { searchAttributes, memo } = describedAs(request);
+  return { typedSearchAttributes: searchAttributes, memo };
 }

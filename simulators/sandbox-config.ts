@@ -19,17 +19,25 @@ export function simKey(fixture: Fixture, provider: SimProviderName): { accessKey
   return { accessKeyId: k.accessKeyId, secretAccessKey: (k.secretAccessKey ?? k.accessKeySecret)!, domainId: k.domainId };
 }
 
+/**
+ * Far above what the simulators are ever driven at: the sandbox, the tests and the bench measure the product, not a
+ * limit (that has tests of its own: test/unit/providers/rate-limit.test.ts), yet every request still takes its token.
+ */
+export const SANDBOX_REQUESTS_PER_SECOND = 10_000;
+
 export function sandboxProviderConfig(endpoints: Record<SimProviderName, string>, fixture: Fixture = defaultFixture()) {
   const ali = simKey(fixture, 'alibaba');
   const bd = simKey(fixture, 'baidu');
   const hw = simKey(fixture, 'huawei');
+  const rateLimit = { requestsPerSecond: SANDBOX_REQUESTS_PER_SECOND };
   const config = {
     providers: {
-      alibaba: { endpoint: endpoints.alibaba, credentials: { accessKeyIdEnv: 'SIM_ALIBABA_AK', secretEnv: 'SIM_ALIBABA_SK' } },
-      baidu: { endpoint: endpoints.baidu, credentials: { accessKeyIdEnv: 'SIM_BAIDU_AK', secretEnv: 'SIM_BAIDU_SK' } },
+      alibaba: { endpoint: endpoints.alibaba, credentials: { accessKeyIdEnv: 'SIM_ALIBABA_AK', secretEnv: 'SIM_ALIBABA_SK' }, rateLimit },
+      baidu: { endpoint: endpoints.baidu, credentials: { accessKeyIdEnv: 'SIM_BAIDU_AK', secretEnv: 'SIM_BAIDU_SK' }, rateLimit },
       huawei: {
         endpoints: { modelarts: endpoints.huawei, ecs: endpoints.huawei, dcc: endpoints.huawei, bss: endpoints.huawei },
         credentials: { accessKeyIdEnv: 'SIM_HUAWEI_AK', secretEnv: 'SIM_HUAWEI_SK', domainIdEnv: 'SIM_HUAWEI_DOMAIN_ID' },
+        rateLimit,
       },
     },
   };

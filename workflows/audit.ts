@@ -46,7 +46,13 @@ export class Audit {
   /** A destructive request (the release's own, a drain job, a cleanup) may have reached the provider. */
   destructiveCallMade = false;
 
-  constructor(workflowId: string, ref: ResourceRef, input: { requestedBy?: unknown; ticket?: unknown; reason?: unknown }) {
+  constructor(
+    workflowId: string,
+    ref: ResourceRef,
+    input: { requestedBy?: unknown; ticket?: unknown; reason?: unknown },
+    /** The phases written to the ReleasePhase search attribute (each one a history event); all of them when not given. */
+    private readonly listedPhases?: ReadonlySet<Phase>,
+  ) {
     const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 256) : '');
     this.report = {
       workflowId,
@@ -83,7 +89,7 @@ export class Audit {
     phaseLeft(this.report.resource, this.phase, Date.now() - this.phaseSince);
     this.phase = phase;
     this.phaseSince = Date.now();
-    upsertSearchAttributes([{ key: SA.phase, value: phase }]);
+    if (!this.listedPhases || this.listedPhases.has(phase)) upsertSearchAttributes([{ key: SA.phase, value: phase }]);
     this.show();
   }
 

@@ -72,9 +72,12 @@ import {
 import { discovery, follow, prior } from './batch-proxies';
 import { control } from './proxies';
 import { releaseResource } from './release-resource';
+import { releaseAttributes, startDetails, startSummary } from '../domain/summaries';
 
 /** Batches with this marker write their audit record (kind `batch`) when they end. */
 export const BATCH_AUDIT_RECORD_PATCH = 'batch-audit-record';
+/** Batches with this marker start each release described (summary, search attributes, memo): the release upserts none. */
+export const BATCH_DESCRIBED_CHILDREN_PATCH = 'batch-described-children';
 
 export async function batchRelease(input: BatchReleaseInput, carry?: BatchCarry, ...extra: unknown[]): Promise<BatchResult> {
   return new Batch(input, carry, extra).run();
@@ -267,10 +270,19 @@ class Batch {
       if (prior === 'running') return this.join(id);
       this.starting++;
       let child;
+      const request = childRequest(this.batch, t);
+      const described = patched(BATCH_DESCRIBED_CHILDREN_PATCH)
+        ? {
+            staticSummary: startSummary(t, request.requestedBy, this.batch.dryRun),
+            staticDetails: `${startDetails(t, request)}\n\nStarted by the batch ${workflowInfo().workflowId}.`,
+            ...releaseAttributes({ ref: t, requestedBy: request.requestedBy, ticket: request.ticket, dryRun: this.batch.dryRun }),
+          }
+        : {};
       try {
         child = await startChild(releaseResource, {
           workflowId: id,
-          args: [childRequest(this.batch, t)],
+          args: [request],
+          ...described,
           // A release follows its own rules: neither closing nor cancelling the batch stops it half-way.
           parentClosePolicy: ParentClosePolicy.ABANDON,
           cancellationType: ChildWorkflowCancellationType.ABANDON,

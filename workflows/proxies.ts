@@ -1,6 +1,6 @@
-// Activity proxies and their policies. Provider calls go to the provider's own task queue (rate-limited
-// there for every worker together); destructive calls get a single attempt: the workflow decides on retries.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+// Activity proxies and their policies. Provider calls go to the provider's own task queue (the adapters limit
+// their requests, providers/rate-limit.ts); destructive calls get a single attempt: the workflow decides on retries.
+import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ActivityFailureType as F } from '../common/failure-types';
 import { providerTaskQueue } from '../common/temporal';
@@ -15,7 +15,14 @@ const HEARTBEAT = '10s';
 /** How long a read keeps retrying through a provider outage or throttling before the release ends typed. */
 export const READ_BUDGET = '30m';
 
+/** v2: validation as an activity on the workflow task queue (the name is older than v3's local activity). */
 export const local = proxyActivities<Pick<Activities, 'validateRequest'>>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: FINAL },
+});
+
+/** v3: validation runs in the worker that runs the workflow (pure CPU, no I/O): a marker, no task queue round trip. */
+export const inWorker = proxyLocalActivities<Pick<Activities, 'validateRequest'>>({
   startToCloseTimeout: '10s',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: FINAL },
 });
@@ -32,7 +39,8 @@ export const control = proxyActivities<Pick<Activities, 'recordAudit'>>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: ['AuditStoreMissing', 'InvalidAuditEntry'] },
 });
 
-export function providerActivities(provider: Provider) {
+/** `pollFromMs`: the first retry interval of the polls (v2 executions keep their 1 s). */
+export function providerActivities(provider: Provider, { pollFromMs = 1_000 }: { pollFromMs?: number } = {}) {
   const taskQueue = providerTaskQueue(workflowInfo().taskQueue, provider);
   const reads = proxyActivities<Pick<Activities, 'inspectResource' | 'resourceStatus' | 'stopInstance'>>({
     taskQueue,
@@ -48,7 +56,7 @@ export function providerActivities(provider: Provider) {
       startToCloseTimeout: '20s',
       heartbeatTimeout: HEARTBEAT,
       scheduleToCloseTimeout: ceilingMs,
-      retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '30s', nonRetryableErrorTypes: FINAL },
+      retry: { initialInterval: pollFromMs, backoffCoefficient: 1.5, maximumInterval: '30s', nonRetryableErrorTypes: FINAL },
     });
   const verify = proxyActivities<Pick<Activities, 'observeItems'>>({
     taskQueue,

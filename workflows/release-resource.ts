@@ -16,7 +16,6 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ActivityFailureType, ReleaseFailureType } from '../common/failure-types';
-import { SA } from '../common/temporal';
 import { sameIdentity } from '../domain/identity';
 import { oneArgumentError } from '../domain/limits';
 import {
@@ -27,12 +26,12 @@ import {
   validateUpdateArgs,
   type PayloadResult,
 } from '../domain/update-payloads';
-import { isGone, planChanges, planRelease, type ExistingPlan, type Gate } from '../domain/plan';
+import { isGone, needsRecheck, planChanges, planRelease, type ExistingPlan, type Gate } from '../domain/plan';
 import { releaseWorkflowId, type ReleaseRequest, type ValidRequest } from '../domain/request';
-import { startDetails, startSummary } from '../domain/summaries';
-import type { Approval, ItemRecord, ReleaseReport } from '../domain/report';
+import { describedAs, releaseAttributes, startDetails, startSummary } from '../domain/summaries';
+import type { Approval, ItemRecord, Phase, ReleaseReport } from '../domain/report';
 import type { ResourceKind, ResourceRef } from '../domain/resource';
-import { control, local, providerActivities, type ProviderActivities } from './proxies';
+import { control, inWorker, local, providerActivities, type ProviderActivities } from './proxies';
 import { Audit, failureMessage, failureTypeOf, isEnding } from './audit';
 import { destructiveCall, judgeDestructive } from './destructive';
 import { drainHost, type DrainResult } from './drain';
@@ -48,18 +47,31 @@ import { summarisePlan } from './details';
 export const RELEASE_V2_PATCH = 'release-v2';
 /** Executions with this marker write their audit record to the audit store when they end (activity recordAudit). */
 export const AUDIT_RECORD_PATCH = 'audit-record';
+/**
+ * v3, the lean release: the only marker of its executions (it implies audit-record). Search attributes and memo set at
+ * start are not upserted again, the phase attribute changes only where a release can wait, the re-check runs only where
+ * something could have changed since the inspect, the destructive call follows the read it was decided on, and the
+ * polls start at 200 ms. Checked before release-v2, so executions started before it replay on v2 (or v1) unchanged.
+ */
+export const RELEASE_V3_PATCH = 'release-v3';
 
 const MINUTE = 60_000;
 /** How long the destructive call may take to show its effect before the outcome is called unknown, by default. */
 const WAIT_GONE_MS = 30 * MINUTE;
 /** How long an instance may take to stop. */
 const WAIT_STOPPED_MINUTES = 15;
+/**
+ * v3: the phases a release can wait in, the only ones written to the ReleasePhase search attribute (each write is a
+ * history event). Once a release has ended, its ExecutionStatus says so; the attribute keeps where it last waited.
+ */
+const LISTED_PHASES: ReadonlySet<Phase> = new Set<Phase>(['confirm', 'prepare', 'wait-gone']);
 
 export async function releaseResource(input: ReleaseRequest, ...extra: unknown[]): Promise<ReleaseReport> {
   // Executions started before v2 end with the v1 report (workflows/v1/report.ts): only clients that started
   // them before the upgrade ever read one.
+  if (patched(RELEASE_V3_PATCH)) return new Release(input, extra, 3).run();
   if (!patched(RELEASE_V2_PATCH)) return (await releaseResourceV1(input)) as unknown as ReleaseReport;
-  return new Release(input, extra).run();
+  return new Release(input, extra, 2).run();
 }
 
 /** The ref as far as an unvalidated input tells it: for the report of a release that is refused at once. */
@@ -87,9 +99,11 @@ class Release {
   constructor(
     private readonly input: ReleaseRequest,
     private readonly extra: unknown[],
+    /** The workflow version this execution runs (RELEASE_V3_PATCH and before). */
+    private readonly version: 2 | 3,
   ) {
     const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-    this.audit = new Audit(workflowInfo().workflowId, rawRef(input), raw);
+    this.audit = new Audit(workflowInfo().workflowId, rawRef(input), raw, version === 3 ? LISTED_PHASES : undefined);
     // Every handler is registered before the first await: an update sent during validation is not lost.
     this.installHandlers(raw);
   }
@@ -109,7 +123,7 @@ class Release {
 
   /** Write the ended release's audit record (once: the store keeps the first write of a run), even when cancelled. */
   private async record(report: ReleaseReport, failureType?: string): Promise<void> {
-    if (!patched(AUDIT_RECORD_PATCH)) return;
+    if (this.version === 2 && !patched(AUDIT_RECORD_PATCH)) return;
     const { workflowId, runId } = workflowInfo();
     try {
       await CancellationScope.nonCancellable(() =>
@@ -129,7 +143,7 @@ class Release {
     // A dry run changes nothing and runs under any ID; a release runs only under its resource's ID.
     if (!request.dryRun && workflowInfo().workflowId !== canonicalId) return this.delegate(request, canonicalId);
 
-    const p = providerActivities(request.ref.provider);
+    const p = providerActivities(request.ref.provider, { pollFromMs: this.version === 3 ? 200 : 1_000 });
     let plan: ExistingPlan;
     try {
       const ready = await this.scope.run(() => this.beforeDestroy(request, p));
@@ -149,14 +163,15 @@ class Release {
     const { audit } = this;
     const args = oneArgumentError([this.input, ...this.extra], 'workflow');
     if (args) throw audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', `invalid release request: ${args.field}: ${args.message}`);
-    const request = await audit
-      .step('validate', 'validate the request', () => local.validateRequest.executeWithOptions({ summary: 'validate the request' }, [this.input]))
-      .catch((err) => {
-        throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', failureMessage(err));
-      });
+    // v3 validates in a local activity: no task queue round trip, one marker instead of an activity's six events.
+    const validation = () =>
+      this.version === 3 ? inWorker.validateRequest(this.input) : local.validateRequest.executeWithOptions({ summary: 'validate the request' }, [this.input]);
+    const request = await audit.step('validate', 'validate the request', validation).catch((err) => {
+      throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', failureMessage(err));
+    });
     this.request = request;
     audit.begin(request);
-    describe(request);
+    describe(request, this.version === 3);
     return request;
   }
 
@@ -172,6 +187,8 @@ class Release {
           parentClosePolicy: ParentClosePolicy.ABANDON,
           staticSummary: startSummary(request.ref, request.requestedBy, false),
           staticDetails: `${startDetails(request.ref, request)}\n\nHanded over from ${workflowInfo().workflowId}.`,
+          // v3 children start described, so they upsert nothing (v2 never passed them: its commands stay as recorded).
+          ...(this.version === 3 ? releaseAttributes({ ...request, dryRun: false }) : {}),
           // Only one run at a time; a finished one (a dry run, a failed or even a successful release) may be
           // followed by a new one: the new run inspects first, so nothing is ever deleted twice.
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',
@@ -211,11 +228,15 @@ class Release {
       else await this.drain(p, request, step.vmIds);
     }
 
+    // v3: nothing waited or changed since the inspect, which is fresh: the destructive call follows the read it was decided on.
+    const inspectedAt = Date.parse(audit.report.steps.find((s) => s.phase === 'inspect')!.startedAt);
+    if (this.version === 3 && !needsRecheck(plan, inspectedAt, Date.now())) return { plan };
+
     // Fail closed: read again right before the destructive call; anything the plan relied on that changed stops it.
-    const fresh = await audit.step('recheck', 're-read the resource', () =>
+    const reread = await audit.step('recheck', 're-read the resource', () =>
       p.inspectResource(ref, `re-check ${ref.kind} ${ref.resourceId} right before the destructive call`),
     );
-    const changes = planChanges(plan, planRelease(fresh, request));
+    const changes = planChanges(plan, planRelease(reread, request));
     if (changes.length > 0) {
       throw audit.fail(ReleaseFailureType.changed, 'changed-before-release', `the resource changed since it was planned: ${changes.join('; ')}`);
     }
@@ -297,9 +318,10 @@ class Release {
     const waitGoneMs = request.waitGone?.withinMs ?? WAIT_GONE_MS;
     if (plan.outcome === 'proceed') {
       const { action } = plan;
-      // Read first, in its own activity: an earlier run's accepted call (its answer lost) means no second call.
-      const before = await audit.step('destroy', 'read the status before the destructive call', () => p.resourceStatus(ref));
-      if (before.state === 'gone' || before.state === 'deleting') {
+      // v2 read the status again first, in its own activity; v3 calls on the read the plan was just made (or re-checked) on,
+      // which saw it neither deleting nor gone (the plan would not proceed otherwise).
+      const before = this.version === 2 ? await audit.step('destroy', 'read the status before the destructive call', () => p.resourceStatus(ref)) : undefined;
+      if (before && (before.state === 'gone' || before.state === 'deleting')) {
         audit.note('destroy', `${action}: no call made, the provider already reports it ${before.rawStatus}`, 'skipped');
       } else {
         const tookEffect = async () => {
@@ -544,19 +566,16 @@ function payload<T>(validate: (input: unknown) => PayloadResult<T>, args: unknow
   return result.value;
 }
 
-/** Search attributes and memo, so the UI lists and filters releases. */
-function describe({ ref, requestedBy, ticket, dryRun }: ValidRequest): void {
-  upsertSearchAttributes([
-    { key: SA.provider, value: ref.provider },
-    { key: SA.kind, value: ref.kind },
-    { key: SA.resourceId, value: ref.resourceId },
-    { key: SA.region, value: ref.region },
-    { key: SA.requester, value: requestedBy },
-  ]);
-  upsertMemo({
-    dryRun,
-    summary: `${startSummary(ref, requestedBy, dryRun)}, ticket ${ticket}`,
-  });
+/**
+ * Search attributes and memo, so the UI lists and filters releases. v3 writes only what the start did not already set
+ * to the validated values (a start from the client or a hand-over sets them all; one from the Web UI sets none).
+ */
+function describe(request: ValidRequest, onlyMissing: boolean): void {
+  const { searchAttributes, memo } = describedAs(request);
+  const { typedSearchAttributes: had, memo: hadMemo } = workflowInfo();
+  const missing = onlyMissing ? searchAttributes.filter((p) => had.get(p.key) !== p.value) : searchAttributes;
+  if (missing.length > 0) upsertSearchAttributes(missing);
+  if (!onlyMissing || hadMemo?.dryRun !== memo.dryRun || hadMemo?.summary !== memo.summary) upsertMemo(memo);
 }
 
 function describeDrain(d: DrainResult): string {

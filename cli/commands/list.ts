@@ -36,7 +36,9 @@ export function listQuery(o: ListOptions): string {
   eq(SA.kind, o.kind);
   eq(SA.resourceId, o.resourceId);
   eq(SA.requester, o.requester);
-  eq(SA.phase, o.waiting ? 'confirm' : o.phase);
+  // Releases since v3 write no "done": an ended release is one that no longer runs (v2 ones wrote "done").
+  if (o.phase === 'done' && !o.waiting) clauses.push(`(${SA.phase.name} = "done" OR ExecutionStatus != "Running")`);
+  else eq(SA.phase, o.waiting ? 'confirm' : o.phase);
   if (o.waiting || o.running) clauses.push(`ExecutionStatus = "Running"`);
   return clauses.join(' AND ');
 }
@@ -53,7 +55,8 @@ function row(w: WorkflowExecutionInfo) {
     workflowId: w.workflowId,
     runId: w.runId,
     status: w.status.name,
-    phase: sa.get(SA.phase),
+    // An ended release is done whatever phase it last waited in (v3 writes the attribute only where a release waits).
+    phase: w.status.name === 'RUNNING' ? sa.get(SA.phase) : 'done',
     provider: sa.get(SA.provider),
     region: sa.get(SA.region),
     kind: sa.get(SA.kind),
@@ -72,7 +75,7 @@ export function register(program: Command): void {
     .option('--region <region>', 'CloudRegion')
     .option('--kind <kind>', 'ResourceKind')
     .option('--resource-id <id>', 'ResourceId')
-    .option('--phase <phase>', 'ReleasePhase: validate, inspect, plan, confirm, prepare, recheck, destroy, wait-gone, cleanup, verify, done')
+    .option('--phase <phase>', 'ReleasePhase, where a release waits: confirm, prepare, wait-gone; or done (ended)')
     .option('--requester <who>', 'Requester')
     .option('--waiting', 'running releases waiting for a confirmation or an approval (phase confirm)')
     .option('--running', 'running releases only')

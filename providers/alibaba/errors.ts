@@ -1,4 +1,5 @@
 import { ProviderError, ProviderUnreachableError, type ErrorClass } from '../adapter';
+import type { RequestLimiter } from '../rate-limit';
 
 const PROVIDER = 'alibaba';
 
@@ -67,8 +68,12 @@ export function toProviderFailure(err: unknown): ProviderError | ProviderUnreach
   return new ProviderUnreachableError(PROVIDER, redact(`${what}${what ? ': ' : ''}${typeof e.message === 'string' ? e.message : String(err)}`));
 }
 
-/** Run one SDK call; its failure becomes a ProviderError or ProviderUnreachableError. */
-export async function sdkCall<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Run one SDK call (one request: the SDK has no retries configured) once the provider's request limit lets it go;
+ * its failure becomes a ProviderError or ProviderUnreachableError. The limiter's own refusal is passed on as it is.
+ */
+export async function sdkCall<T>(limiter: RequestLimiter, fn: () => Promise<T>): Promise<T> {
+  await limiter.take();
   try {
     return await fn();
   } catch (err) {

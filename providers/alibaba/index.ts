@@ -3,6 +3,7 @@ import * as $Ecs from '@alicloud/ecs20140526';
 import type { CallReceipt, ReleaseAction, ResourceRef, ResourceStatus } from '../../domain/resource';
 import { goneSnapshot } from '../../domain/resource';
 import { ProviderError, type Observation, type ObservedItem, type ProviderAdapter } from '../adapter';
+import { UNLIMITED, type RequestLimiter } from '../rate-limit';
 import { createEcsClient } from './client';
 import { sdkCall } from './errors';
 import { alibabaInventory } from './inventory';
@@ -15,6 +16,8 @@ export interface AlibabaAdapterConfig {
   endpoint: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   timeoutMs?: number; // per request, default 15000
+  /** Takes a token for every request; default none (createAdapters gives the configured one). */
+  limiter?: RequestLimiter;
 }
 
 const PAGE_SIZE = 100;
@@ -26,6 +29,7 @@ const failureText = (err: unknown) => (err instanceof Error ? err.message : Stri
 
 /** Alibaba Cloud ECS instances through the official SDK (@alicloud/ecs20140526). */
 export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter {
+  const limiter = cfg.limiter ?? UNLIMITED;
   const clients = new Map<string, Ecs>();
   const client = (region: string): Ecs => {
     let c = clients.get(region);
@@ -44,7 +48,7 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
 
   const notFoundIsDone = async (call: () => Promise<{ body?: { requestId?: string } }>): Promise<CallReceipt> => {
     try {
-      const res = await sdkCall(call);
+      const res = await sdkCall(limiter, call);
       return { requestId: res.body?.requestId, alreadyDone: false };
     } catch (err) {
       if (err instanceof ProviderError && err.errorClass === 'not-found') return { requestId: err.requestId, alreadyDone: true };
@@ -53,7 +57,7 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
   };
 
   async function describeInstance(ref: ResourceRef) {
-    const res = await sdkCall(() =>
+    const res = await sdkCall(limiter, () =>
       client(ref.region).describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: ref.region, instanceIds: JSON.stringify([ref.resourceId]) })),
     );
     return res.body?.instances?.instance?.find((i) => i.instanceId === ref.resourceId);
@@ -80,13 +84,13 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
       }
       const ecs = client(ref.region);
       const disks = await allPages(async (pageNumber) => {
-        const res = await sdkCall(() =>
+        const res = await sdkCall(limiter, () =>
           ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: ref.region, instanceId: ref.resourceId, pageNumber, pageSize: PAGE_SIZE })),
         );
         return { items: res.body?.disks?.disk ?? [], total: res.body?.totalCount ?? 0 };
       });
       const snapshots = await allPages(async (pageNumber) => {
-        const res = await sdkCall(() =>
+        const res = await sdkCall(limiter, () =>
           ecs.describeSnapshots(
             new $Ecs.DescribeSnapshotsRequest({ regionId: ref.region, instanceId: ref.resourceId, snapshotType: 'all', pageNumber, pageSize: PAGE_SIZE }),
           ),
@@ -114,7 +118,7 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
       kinds: ['ecs-instance'],
       async stop(ref) {
         try {
-          const res = await sdkCall(() => client(ref.region).stopInstance(new $Ecs.StopInstanceRequest({ instanceId: ref.resourceId })));
+          const res = await sdkCall(limiter, () => client(ref.region).stopInstance(new $Ecs.StopInstanceRequest({ instanceId: ref.resourceId })));
           return { requestId: res.body?.requestId, alreadyDone: false };
         } catch (err) {
           // ECS refuses to stop an instance that is not Running; if it is already stopping or stopped, that is what was asked.
@@ -169,19 +173,19 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
       }
       const idsOf = (type: ObservedItem['type']) => items.filter((i) => i.type === type).map((i) => i.id);
       await read('resource', idsOf('resource'), async (batch) => {
-        const res = await sdkCall(() =>
+        const res = await sdkCall(limiter, () =>
           ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: ref.region, instanceIds: JSON.stringify(batch), maxResults: ID_BATCH })),
         );
         return (res.body?.instances?.instance ?? []).map((i) => ({ id: i.instanceId, status: i.status }));
       });
       await read('disk', idsOf('disk'), async (batch) => {
-        const res = await sdkCall(() =>
+        const res = await sdkCall(limiter, () =>
           ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: ref.region, diskIds: JSON.stringify(batch), pageSize: ID_BATCH })),
         );
         return (res.body?.disks?.disk ?? []).map((d) => ({ id: d.diskId, status: d.status }));
       });
       await read('snapshot', idsOf('snapshot'), async (batch) => {
-        const res = await sdkCall(() =>
+        const res = await sdkCall(limiter, () =>
           ecs.describeSnapshots(
             new $Ecs.DescribeSnapshotsRequest({ regionId: ref.region, snapshotIds: JSON.stringify(batch), snapshotType: 'all', pageSize: ID_BATCH }),
           ),
@@ -207,6 +211,6 @@ export function createAlibabaAdapter(cfg: AlibabaAdapterConfig): ProviderAdapter
       return notFoundIsDone(() => client(ref.region).deleteSnapshot(new $Ecs.DeleteSnapshotRequest({ snapshotId })));
     },
 
-    inventory: (query) => alibabaInventory(client, query),
+    inventory: (query) => alibabaInventory(limiter, client, query),
   };
 }

@@ -2,6 +2,7 @@ import type Ecs from '@alicloud/ecs20140526';
 import * as $Ecs from '@alicloud/ecs20140526';
 import { ownerOf, type InventoryItem, type InventoryPage, type InventoryQuery } from '../../domain/inventory';
 import { pageAcrossKinds } from '../inventory-paging';
+import type { RequestLimiter } from '../rate-limit';
 import { sdkCall } from './errors';
 import * as map from './mapping';
 
@@ -36,7 +37,7 @@ function item(region: string, i: $Ecs.DescribeInstancesResponseBodyInstancesInst
  * the query's tag conditions as Tag.N.Key / Tag.N.Value (ECS matches them all); more than 20 conditions are
  * sent as the first 20 and the rest applied to the page.
  */
-export function alibabaInventory(client: (region: string) => Ecs, query: InventoryQuery): Promise<InventoryPage> {
+export function alibabaInventory(limiter: RequestLimiter, client: (region: string) => Ecs, query: InventoryQuery): Promise<InventoryPage> {
   return pageAcrossKinds(
     'alibaba',
     ['ecs-instance'],
@@ -48,7 +49,7 @@ export function alibabaInventory(client: (region: string) => Ecs, query: Invento
         const tags = (query.tags ?? []).slice(0, MAX_TAGS);
         if (tags.length > 0)
           request.tag = tags.map((t) => new $Ecs.DescribeInstancesRequestTag({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}) }));
-        const res = await sdkCall(() => client(query.region).describeInstances(request));
+        const res = await sdkCall(limiter, () => client(query.region).describeInstances(request));
         const now = Date.now();
         const items = (res.body?.instances?.instance ?? []).filter((i) => i.instanceId).map((i) => item(query.region, i, now));
         return { items, ...(res.body?.nextToken ? { next: res.body.nextToken } : {}) };

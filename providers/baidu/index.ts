@@ -1,6 +1,7 @@
 import type { CallReceipt, DestroyOptions, ReleaseAction, ResourceRef, ResourceSnapshot, ResourceStatus } from '../../domain/resource';
 import { goneSnapshot } from '../../domain/resource';
 import { ProviderError, type Observation, type ProviderAdapter } from '../adapter';
+import { UNLIMITED, type RequestLimiter } from '../rate-limit';
 import {
   chargingMode,
   goneState,
@@ -25,6 +26,8 @@ export interface BaiduAdapterConfig {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Per request, default 15000. */
   timeoutMs?: number;
+  /** Takes a token for every request; default none (createAdapters gives the configured one). */
+  limiter?: RequestLimiter;
 }
 
 const KINDS = ['bcc-instance'] as const;
@@ -47,6 +50,7 @@ export function createBaiduAdapter(cfg: BaiduAdapterConfig): ProviderAdapter {
         accessKeyId: cfg.credentials.accessKeyId,
         secretAccessKey: cfg.credentials.secretAccessKey,
         timeoutMs: cfg.timeoutMs ?? 15_000,
+        limiter: cfg.limiter ?? UNLIMITED,
       });
       transports.set(endpoint, t);
     }

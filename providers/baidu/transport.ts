@@ -2,6 +2,7 @@ import type { ClientRequest } from 'node:http';
 import type { RequestOptions } from 'node:https';
 import { createRequire } from 'node:module';
 import { ProviderError, ProviderUnreachableError } from '../adapter';
+import type { RequestLimiter } from '../rate-limit';
 import { classifyBaiduError } from './classify';
 
 /**
@@ -77,6 +78,8 @@ export interface BaiduTransportConfig {
   accessKeyId: string;
   secretAccessKey: string;
   timeoutMs: number;
+  /** The provider's request limit, shared by the transports of every region. */
+  limiter: RequestLimiter;
 }
 
 export class BaiduTransport {
@@ -88,8 +91,10 @@ export class BaiduTransport {
     this.client.timeOffset = 0;
   }
 
-  /** One HTTP request, signed by the SDK. Throws ProviderError for a BCE error answer, ProviderUnreachableError for no answer. */
+  /** One HTTP request, signed by the SDK, once the request limit lets it go. Throws ProviderError for a BCE error answer, ProviderUnreachableError for no answer. */
   async send(req: BaiduRequest): Promise<BaiduAnswer> {
+    // Before the request's deadline starts: waiting for a slot is not the provider's slowness. A refusal is not sent.
+    await this.cfg.limiter.take();
     const http = new bce.HttpClient(this.client.config);
     let inFlight: ClientRequest | undefined;
     // The SDK's own method, called with the SDK's `this` below: unbound on purpose.

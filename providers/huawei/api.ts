@@ -1,5 +1,6 @@
 import { DeleteServersRequest, DeleteServersRequestBody, ServerId, ShowJobRequest, ShowServerRequest } from '@huaweicloud/huaweicloud-sdk-ecs';
 import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient';
+import type { RequestLimiter } from '../rate-limit';
 import { huaweiCall, pathId, type Answer, type HuaweiClients, type HuaweiCredentials } from './sdk';
 import type {
   BssQueryWire,
@@ -30,6 +31,7 @@ export class HuaweiApi {
     private readonly endpoints: Record<HuaweiService, string>,
     private readonly clients: HuaweiClients,
     private readonly credentials: HuaweiCredentials,
+    private readonly limiter: RequestLimiter,
   ) {}
 
   // ModelArts (real API)
@@ -64,7 +66,7 @@ export class HuaweiApi {
 
   showServer(s: Scope, serverId: string): Promise<Answer<EcsServerWire>> {
     const ecs = this.clients.ecs(this.url('ecs', s), s.projectId);
-    return huaweiCall('ECS ShowServer', this.credentials, () => ecs.showServer(new ShowServerRequest().withServerId(pathId(serverId))));
+    return this.call('ECS ShowServer', () => ecs.showServer(new ShowServerRequest().withServerId(pathId(serverId))));
   }
 
   /** BMS ShowBaremetalServer: the cloud server of a BMS- or HPS-backed node (ECS does not know it). */
@@ -82,12 +84,12 @@ export class HuaweiApi {
       .withServers(serverIds.map((id) => new ServerId().withId(id)))
       .withDeletePublicip(opts.deletePublicip)
       .withDeleteVolume(opts.deleteVolume);
-    return huaweiCall('ECS DeleteServers', this.credentials, () => ecs.deleteServers(new DeleteServersRequest().withBody(body)));
+    return this.call('ECS DeleteServers', () => ecs.deleteServers(new DeleteServersRequest().withBody(body)));
   }
 
   showJob(s: Scope, jobId: string): Promise<Answer<EcsJobWire>> {
     const ecs = this.clients.ecs(this.url('ecs', s), s.projectId);
-    return huaweiCall('ECS ShowJob', this.credentials, () => ecs.showJob(new ShowJobRequest().withJobId(pathId(jobId))));
+    return this.call('ECS ShowJob', () => ecs.showJob(new ShowJobRequest().withJobId(pathId(jobId))));
   }
 
   // EVS (real API)
@@ -227,11 +229,16 @@ export class HuaweiApi {
     businessErrorIn200 = false,
   ): Promise<Answer<T>> {
     const pathParams = Object.fromEntries(Object.entries(ids).map(([k, v]) => [k, pathId(v)]));
-    return huaweiCall<T>(
+    return this.call<T>(
       what,
-      this.credentials,
       () => client.sendRequest({ method, url, pathParams, queryParams, headers: {}, contentType: 'application/json', data }),
       businessErrorIn200,
     );
+  }
+
+  /** Every request of the adapter: one token of the request limit (a refusal is not sent), then the SDK call. */
+  private async call<T>(what: string, send: () => Promise<unknown>, businessErrorIn200 = false): Promise<Answer<T>> {
+    await this.limiter.take();
+    return huaweiCall<T>(what, this.credentials, send, businessErrorIn200);
   }
 }

@@ -1,5 +1,6 @@
 import type { ResourceKind, ResourceRef } from '../../domain/resource';
 import type { ProviderAdapter } from '../adapter';
+import { UNLIMITED, type RequestLimiter } from '../rate-limit';
 import { HuaweiApi, type HuaweiService } from './api';
 import { destructive, scopeOf, unsupported } from './common';
 import { deleteHostVms, destroyHost, hostGoneStatus, inspectHost, readVmDeleteJob } from './dcc-host';
@@ -23,6 +24,8 @@ export interface HuaweiAdapterConfig {
   credentials: { accessKeyId: string; secretAccessKey: string; domainId: string };
   /** Per request, default 15000. */
   timeoutMs?: number;
+  /** Takes a token for every request; default none (createAdapters gives the configured one). */
+  limiter?: RequestLimiter;
 }
 
 export const HUAWEI_KINDS = ['modelarts-node', 'modelarts-supernode', 'modelarts-rack', 'dcc-host'] as const satisfies readonly ResourceKind[];
@@ -39,7 +42,7 @@ export function createHuaweiAdapter(cfg: HuaweiAdapterConfig): ProviderAdapter {
     bms: cfg.endpoints.bms ?? sibling(cfg.endpoints.ecs, 'bms'),
     evs: cfg.endpoints.evs ?? sibling(cfg.endpoints.ecs, 'evs'),
   };
-  const api = new HuaweiApi(endpoints, new HuaweiClients(credentials, cfg.timeoutMs ?? 15_000), credentials);
+  const api = new HuaweiApi(endpoints, new HuaweiClients(credentials, cfg.timeoutMs ?? 15_000), credentials, cfg.limiter ?? UNLIMITED);
 
   const kindOf = (ref: ResourceRef) => {
     if (!(HUAWEI_KINDS as readonly string[]).includes(ref.kind)) throw unsupported(ref, 'the huawei adapter');

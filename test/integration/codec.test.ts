@@ -115,11 +115,10 @@ describe('payload encryption', () => {
   it('a release runs with the codec; its history holds only binary/encrypted payloads, no plaintext', async () => {
     expect(report.outcome).toBe('released'); // decoded by the client: the codec is transparent to the code
     const events = await rawHistory();
-    // The SDK writes its patch markers (the patch IDs: `patched('release-v2')`…) itself, not through the codec.
+    // The SDK writes its patch markers (the patch IDs: `patched('release-v3')`…) itself, not through the codec.
     const patchMarkers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
     expect(patchMarkers.map((e) => text(e.markerRecordedEventAttributes!.details!['patch-data'].payloads![0].data))).toEqual([
-      '{"id":"release-v2","deprecated":false}',
-      '{"id":"audit-record","deprecated":false}',
+      '{"id":"release-v3","deprecated":false}',
     ]);
     const payloads = payloadsOf(events.filter((e) => !patchMarkers.includes(e)));
     expect(payloads.length).toBeGreaterThan(10); // input, memo, activity inputs and results, the result

@@ -178,7 +178,7 @@ export async function recordHistory(handle: WorkflowHandle, name: string, folder
 }
 
 /** Where histories of the current workflow version are recorded (those of v1 are the files directly under test/histories/). */
-const CURRENT_HISTORY_DIR = 'v2';
+const CURRENT_HISTORY_DIR = 'v3';
 
 /** This test file's own namespace (registered by the global setup). */
 export function testNamespace(): string {

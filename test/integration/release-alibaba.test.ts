@@ -27,7 +27,8 @@ describe('Alibaba ECS release', () => {
     expect(deletes).toHaveLength(1);
     const state = await h.admin.state<{ alibaba: { instances: { id: string }[] } }>();
     expect(state.alibaba.instances.map((i) => i.id)).not.toContain('i-bp1stoppedpaygo01');
-    expect(report.steps.map((s) => s.phase)).toEqual(expect.arrayContaining(['validate', 'inspect', 'recheck', 'destroy', 'wait-gone']));
+    // No gate, no prepare step, a fresh inspect: the destructive call follows the read it was decided on.
+    expect(report.steps.map((s) => s.phase)).toEqual(['validate', 'inspect', 'destroy', 'wait-gone', 'verify']);
     expect(report.steps.find((s) => s.phase === 'destroy' && s.name.endsWith('(once)'))!.requestIds).toHaveLength(1);
     expect(report.verification?.discrepancies).toEqual([]);
     // Everything reported deleted is gone; everything reported kept exists.
@@ -62,6 +63,10 @@ describe('Alibaba ECS release', () => {
     const report = await handle.result();
     expect(report.outcome).toBe('released');
     expect(report.approvals).toMatchObject([{ gate: 'backup', by: 'bob@platform', reference: 'snap-123' }]);
+    // Someone waited: the resource is read again right before the destructive call.
+    expect(report.steps.map((s) => s.phase)).toEqual(['validate', 'inspect', 'confirm', 'recheck', 'destroy', 'wait-gone', 'verify']);
+    // No longer listed as waiting for a confirmation once past it.
+    expect((await handle.describe()).searchAttributes.ReleasePhase).toEqual(['wait-gone']);
   });
 
   it('ends as not confirmed, touching nothing, when the backup is not confirmed in time', async () => {

@@ -1,6 +1,6 @@
 // Replays every recorded history against today's workflow code: a change that would break a running release
 // (non-determinism) fails here. test/histories/*.json were recorded on v1 (before the `release-v2` patch),
-// test/histories/v2/ on v2. `RECORD_HISTORIES=1 npm test` adds histories of the current version; it never
+// test/histories/v2/ on v2, test/histories/v3/ on v3 (the `release-v3` patch). `RECORD_HISTORIES=1 npm test` adds histories of the current version; it never
 // overwrites one, and none is ever deleted: each is the proof that executions of its version still replay.
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { SIM_PROVIDERS, defaultFixture } from '../../simulators/runtime';
 import { simKey } from '../../simulators/sandbox-config';
-import { BATCH_AUDIT_RECORD_PATCH } from '../../workflows/batch-release';
-import { AUDIT_RECORD_PATCH, RELEASE_V2_PATCH } from '../../workflows/release-resource';
+import { BATCH_AUDIT_RECORD_PATCH, BATCH_DESCRIBED_CHILDREN_PATCH } from '../../workflows/batch-release';
+import { AUDIT_RECORD_PATCH, RELEASE_V2_PATCH, RELEASE_V3_PATCH } from '../../workflows/release-resource';
 
 const dir = join(__dirname, '..', 'histories');
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
@@ -19,6 +19,7 @@ describe('replay of recorded releases', () => {
   it.skipIf(process.env.RECORD_HISTORIES)('has recorded histories to replay', () => {
     expect(files.filter((f) => !f.includes('/')).length).toBeGreaterThanOrEqual(40);
     expect(files.filter((f) => f.startsWith('v2/')).length).toBeGreaterThanOrEqual(20);
+    expect(files.filter((f) => f.startsWith('v3/')).length).toBeGreaterThanOrEqual(20);
     expect(files.filter((f) => f.startsWith('batch/')).length).toBeGreaterThanOrEqual(10);
   });
 
@@ -32,7 +33,7 @@ describe('replay of recorded releases', () => {
     }
   });
 
-  it.skipIf(process.env.RECORD_HISTORIES)('each history is of the version its folder says: v2 ones carry the release-v2 patch marker, v1 ones none', () => {
+  it.skipIf(process.env.RECORD_HISTORIES)('each history is of the version its folder says: v2 and v3 ones carry their patch marker first, v1 ones none', () => {
     const patches = (f: string) => {
       const { history } = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
         history: { events: { markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> } }[] };
@@ -45,11 +46,11 @@ describe('replay of recorded releases', () => {
         );
       });
     };
-    // Per folder: v2/ releases carry release-v2 first; after it (and in batch/) only the later patches of that
-    // workflow type, each carried by some history so that every patched branch is replayed; v1 releases (top level)
-    // and sweeps none.
-    const FIRST: Record<string, string[]> = { v2: [RELEASE_V2_PATCH] };
-    const LATER: Record<string, string[]> = { v2: [AUDIT_RECORD_PATCH], batch: [BATCH_AUDIT_RECORD_PATCH] };
+    // Per folder: v2/ releases carry release-v2 first, v3/ ones release-v3 (and nothing else); after the first (and in
+    // batch/) only the later patches of that workflow type, each carried by some history so that every patched branch
+    // is replayed; v1 releases (top level) and sweeps none.
+    const FIRST: Record<string, string[]> = { v2: [RELEASE_V2_PATCH], v3: [RELEASE_V3_PATCH] };
+    const LATER: Record<string, string[]> = { v2: [AUDIT_RECORD_PATCH], batch: [BATCH_AUDIT_RECORD_PATCH, BATCH_DESCRIBED_CHILDREN_PATCH] };
     const seen = new Set<string>();
     for (const f of files) {
       const folder = f.split('/').slice(0, -1).join('/');

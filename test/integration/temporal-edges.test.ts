@@ -131,8 +131,10 @@ describe('Temporal semantics at the edges', () => {
     expect(f.type).toBe('ProviderRefused');
     expect(f.report.outcome).toBe('provider-refused');
     expect(f.report.steps.at(-1)).toMatchObject({ phase: 'inspect', outcome: 'failed' });
-    const phase = (await handle.describe()).searchAttributes.ReleasePhase;
-    expect(phase).toEqual(['done']);
+    // It never waited anywhere, so no phase was listed; the ended execution says it is done.
+    const described = await handle.describe();
+    expect(described.searchAttributes.ReleasePhase).toBeUndefined();
+    expect(described.status.name).toBe('FAILED');
     expect(await instances()).toContain('i-bp1stoppedpaygo01');
   });
 

@@ -1,6 +1,6 @@
 // Table tests of the release rules (domain/plan.ts): every seed rule, per provider.
 import { describe, expect, it } from 'vitest';
-import { planChanges, planRelease as planAny, type BlockerCode, type ExistingPlan, type Fate } from '../../domain/plan';
+import { FRESH_INSPECT_MS, needsRecheck, planChanges, planRelease as planAny, type BlockerCode, type ExistingPlan, type Fate } from '../../domain/plan';
 import type { ValidRequest } from '../../domain/request';
 import type { ResourceKind, ResourceSnapshot } from '../../domain/resource';
 import { codes, disk, diskFates, existingPlan, options, snap, snapFates, snapshot } from './plan-fixtures';
@@ -277,5 +277,21 @@ describe('planChanges: fail-closed re-check', () => {
     const planned = planRelease(snap('dcc-host', { vms: [vm], disks: vmDisks, snapshots: [snapshot('s-a', 'data-a', 'manual')] }), options());
     expect(planChanges(planned, planRelease(snap('dcc-host'), options()))).toEqual([]);
     expect(planChanges(planned, planRelease(snap('dcc-host', { disks: [disk('stranger')] }), options()))).toEqual(['new or changed: disk stranger: retained']);
+  });
+});
+
+describe('needsRecheck: the re-read before the destructive call is skipped only where nothing could have changed', () => {
+  const t0 = Date.parse('2026-12-01T12:00:00Z');
+  it.each([
+    { why: 'no gate, no prepare step, inspected just now', gates: [], prepare: [], after: 1_000, recheck: false },
+    { why: 'just under the freshness bound', gates: [], prepare: [], after: FRESH_INSPECT_MS - 1, recheck: false },
+    { why: 'a stalled workflow: the inspect is as old as the bound', gates: [], prepare: [], after: FRESH_INSPECT_MS, recheck: true },
+    { why: 'a clock that went backwards is not trusted', gates: [], prepare: [], after: Number.NaN, recheck: true },
+    { why: 'a backup gate (a person waited)', gates: ['backup' as const], prepare: [], after: 10, recheck: true },
+    { why: 'an override gate', gates: ['protection-override' as const], prepare: [], after: 10, recheck: true },
+    { why: 'a stop before the delete', gates: [], prepare: [{ step: 'stop' as const }], after: 10, recheck: true },
+    { why: 'a drain', gates: [], prepare: [{ step: 'drain' as const, vmIds: ['vm-1'] }], after: 10, recheck: true },
+  ])('$why: re-check $recheck', ({ gates, prepare, after, recheck }) => {
+    expect(needsRecheck({ gates, prepare }, t0, t0 + after)).toBe(recheck);
   });
 });

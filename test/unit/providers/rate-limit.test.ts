@@ -1,0 +1,160 @@
+// The request limiters (providers/rate-limit.ts): in the process, with fake timers; shared through the machine's
+// PostgreSQL (127.0.0.1:5432, a schema of this run's own, dropped afterwards), two limiter sets standing for two
+// worker processes, measured from the slots the server books (no sleeping through the schedule).
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ProviderError } from '../../../providers/adapter';
+import { MAX_WAIT_MS, PgRateLimits, ProcessRequestLimiter, rateLimitsFromEnv } from '../../../providers/rate-limit';
+
+const SERVER = process.env.CLOUD_RELEASE_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+async function refusal(p: Promise<unknown>): Promise<ProviderError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ProviderError);
+  return err as ProviderError;
+}
+
+/** Consecutive gaps of sorted times. */
+const gaps = (times: number[]) => [...times].sort((a, b) => a - b).flatMap((t, i, all) => (i === 0 ? [] : [t - all[i - 1]]));
+
+describe('in the process', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('N concurrent takes at rate r go at least 1/r apart, the first at once', async () => {
+    const limiter = new ProcessRequestLimiter('alibaba', 10);
+    const start = performance.now();
+    const sent: number[] = [];
+    const all = Promise.all(Array.from({ length: 8 }, () => limiter.take().then(() => sent.push(performance.now() - start))));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toEqual([0]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await all;
+    expect(sent).toHaveLength(8);
+    expect(Math.min(...gaps(sent))).toBeGreaterThanOrEqual(100);
+    expect(Math.max(...sent)).toBe(700);
+  });
+
+  it('an idle limiter lets the next request go at once, never a burst: no credit is saved up', async () => {
+    const limiter = new ProcessRequestLimiter('baidu', 4);
+    await limiter.take();
+    await vi.advanceTimersByTimeAsync(5_000);
+    const start = performance.now();
+    const sent: number[] = [];
+    const all = Promise.all([1, 2, 3].map(() => limiter.take().then(() => sent.push(performance.now() - start))));
+    await vi.advanceTimersByTimeAsync(1_000);
+    await all;
+    expect(sent).toEqual([0, 250, 500]);
+  });
+
+  it('a rate that is no whole number of ms: slots at least 1/rate apart, each request sent at or after its slot', async () => {
+    const limiter = new ProcessRequestLimiter('huawei', 3);
+    const slots = Array.from({ length: 3 }, () => limiter.reserve());
+    for (const gap of gaps(slots)) expect(gap).toBeGreaterThanOrEqual(1000 / 3);
+    const sent: number[] = [];
+    const all = Promise.all([0, 1, 2].map((k) => limiter.take().then(() => (sent[k] = performance.now()))));
+    await vi.advanceTimersByTimeAsync(2_000);
+    await all;
+    sent.forEach((t, k) => expect(t).toBeGreaterThanOrEqual(slots[0] + ((3 + k) * 1000) / 3));
+  });
+
+  it(`refuses, retryable and without booking, a request whose slot is more than ${MAX_WAIT_MS} ms away`, async () => {
+    const limiter = new ProcessRequestLimiter('alibaba', 1);
+    const booked = Array.from({ length: MAX_WAIT_MS / 1000 + 1 }, () => limiter.reserve());
+    const err = await refusal(limiter.take());
+    expect(err).toMatchObject({ provider: 'alibaba', code: 'RateLimit.WaitTooLong', errorClass: 'retryable' });
+    expect(err.message).toContain('request not sent');
+    // The refusal booked nothing: once time has moved on, the next slot follows the last booked one.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(limiter.reserve()).toBe(booked.at(-1)! + 1_000);
+  });
+});
+
+describe('shared through PostgreSQL', () => {
+  const schema = `rate_limit_test_${randomBytes(6).toString('hex')}`;
+  const url = `${SERVER}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const admin = new Client({ connectionString: SERVER });
+  const open: PgRateLimits[] = [];
+  const limits = () => {
+    const l = new PgRateLimits(url);
+    open.push(l);
+    return l;
+  };
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((l) => l.close()));
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  });
+
+  it('two processes together never go beyond the rate: the slots they book interleave at least 1/r apart', async () => {
+    // Two pools of their own, as two worker processes would have; 20 requests each at 20/s, all at once.
+    const [a, b] = [limits().limiter('alibaba', 20), limits().limiter('alibaba', 20)];
+    const slots = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).book()));
+    const at = slots.map((s) => s.atMicros);
+    expect(new Set(at).size).toBe(40);
+    expect(Math.min(...gaps(at))).toBeGreaterThanOrEqual(50_000);
+    // In any one second no more than the rate (the spacing says it; counted here too).
+    const sorted = [...at].sort((x, y) => x - y);
+    for (let i = 0; i + 20 < sorted.length; i++) expect(sorted[i + 20] - sorted[i]).toBeGreaterThanOrEqual(1_000_000);
+    // Each is told to wait for its own slot: the first at once, the last about 39 × 50 ms later.
+    const waits = slots.map((s) => s.waitMs).sort((x, y) => x - y);
+    expect(waits[0]).toBeLessThan(50);
+    expect(waits.at(-1)).toBeGreaterThan(1_500);
+    // The table is the shared one, in this run's schema; the other providers are not touched.
+    const { rows } = await admin.query(`SELECT provider FROM ${schema}.cloud_release_rate_limits`);
+    expect(rows).toEqual([{ provider: 'alibaba' }]);
+  });
+
+  it('take waits for the slot: three requests at 50/s take at least 2 × 20 ms', async () => {
+    const limiter = limits().limiter('baidu', 50);
+    const started = performance.now();
+    for (let i = 0; i < 3; i++) await limiter.take();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+  });
+
+  it(`refuses, retryable and without booking, a slot more than ${MAX_WAIT_MS} ms away`, async () => {
+    const limiter = limits().limiter('huawei', 1);
+    const booked = [];
+    for (let i = 0; i <= MAX_WAIT_MS / 1000; i++) booked.push(await limiter.book());
+    const err = await refusal(limiter.book());
+    expect(err).toMatchObject({ provider: 'huawei', code: 'RateLimit.WaitTooLong', errorClass: 'retryable' });
+    const { rows } = await admin.query<{ tat_us: string }>(
+      `SELECT (EXTRACT(EPOCH FROM tat) * 1000000)::bigint AS tat_us FROM ${schema}.cloud_release_rate_limits WHERE provider = 'huawei'`,
+    );
+    expect(Number(rows[0].tat_us)).toBe(booked.at(-1)!.atMicros + 1_000_000);
+  });
+
+  it('fails closed: an unreachable database refuses the request (retryable, not sent), never lets it go unlimited', async () => {
+    const down = new PgRateLimits('postgres://postgres:s3cret-pw@127.0.0.1:1/test');
+    open.push(down);
+    expect(down.description).not.toContain('s3cret-pw');
+    const err = await refusal(down.limiter('alibaba', 10).take());
+    expect(err).toMatchObject({ provider: 'alibaba', code: 'RateLimit.Unavailable', errorClass: 'retryable' });
+    expect(err.message).toContain('request not sent');
+    expect(err.message).not.toContain('s3cret-pw');
+  });
+
+  it('is chosen by CLOUD_RELEASE_RATE_LIMIT_DATABASE_URL, else CLOUD_RELEASE_AUDIT_DATABASE_URL; else in the process', async () => {
+    const dedicated = rateLimitsFromEnv({
+      CLOUD_RELEASE_RATE_LIMIT_DATABASE_URL: 'postgres://u:p@limits/db',
+      CLOUD_RELEASE_AUDIT_DATABASE_URL: 'postgres://audit/db',
+    });
+    const audit = rateLimitsFromEnv({ CLOUD_RELEASE_AUDIT_DATABASE_URL: 'postgres://audit/db' });
+    const local = rateLimitsFromEnv({});
+    expect([dedicated.description, audit.description, local.description]).toEqual([
+      'shared through PostgreSQL postgres://u:***@limits/db',
+      'shared through PostgreSQL postgres://audit/db',
+      'in this process',
+    ]);
+    await Promise.all([dedicated.close(), audit.close(), local.close()]);
+  });
+});
