@@ -120,7 +120,15 @@ describe('payload encryption', () => {
     expect(patchMarkers.map((e) => text(e.markerRecordedEventAttributes!.details!['patch-data'].payloads![0].data))).toEqual([
       '{"id":"release-v3","deprecated":false}',
     ]);
-    const payloads = payloadsOf(events.filter((e) => !patchMarkers.includes(e)));
+    // The local activity's marker: its result is the worker's (encrypted), its `meta` (activity ID, attempt, time), under `data`, the SDK's.
+    const laMarkers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(laMarkers).toHaveLength(1);
+    const laMeta = laMarkers[0].markerRecordedEventAttributes!.details!.data.payloads!;
+    for (const p of laMeta) {
+      expect(text(p.data)).not.toContain(input.resourceId);
+      expect(text(p.data)).not.toContain(ticket);
+    }
+    const payloads = payloadsOf(events.filter((e) => !patchMarkers.includes(e))).filter((p) => !laMeta.includes(p));
     expect(payloads.length).toBeGreaterThan(10); // input, memo, activity inputs and results, the result
     for (const p of payloads) {
       expect(text(p.metadata?.[METADATA_ENCODING_KEY])).toBe(ENCRYPTED_ENCODING);
@@ -130,9 +138,13 @@ describe('payload encryption', () => {
     // The unrotated client's input is under "old", everything the worker wrote under "new": both decode.
     const started = events[0].workflowExecutionStartedEventAttributes!;
     expect(text(started.input!.payloads![0].metadata![KEY_ID_METADATA])).toBe('old');
-    expect(new Set(payloadsOf(events.slice(1).filter((e) => !patchMarkers.includes(e))).map((p) => text(p.metadata?.[KEY_ID_METADATA])))).toEqual(
-      new Set(['new']),
-    );
+    expect(
+      new Set(
+        payloadsOf(events.slice(1).filter((e) => !patchMarkers.includes(e)))
+          .filter((p) => !laMeta.includes(p))
+          .map((p) => text(p.metadata?.[KEY_ID_METADATA])),
+      ),
+    ).toEqual(new Set(['new']));
     // Outside payloads: the ticket (in no search attribute) appears nowhere in the history.
     expect(JSON.stringify(events)).not.toContain(ticket);
   });

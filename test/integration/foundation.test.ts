@@ -56,10 +56,17 @@ describe('releaseResource on a real Temporal dev server', () => {
     const history = await handle.fetchHistory();
     const types = history.events!.map((e) => e.eventType);
     const ET = temporal.api.enums.v1.EventType;
-    // One validation, one attempt (a bad input never spins in retries), then the audit record of the refusal.
+    // One validation (a local activity: its marker), one attempt (a bad input never spins in retries), then the audit
+    // record of the refusal.
     const activities = history.events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-    expect(activities).toEqual(['validateRequest', 'recordAudit']);
-    expect(history.events!.find((e) => e.activityTaskStartedEventAttributes)!.activityTaskStartedEventAttributes!.attempt).toBe(1);
+    expect(activities).toEqual(['recordAudit']);
+    const validations = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(validations).toHaveLength(1);
+    const meta = JSON.parse(Buffer.from(validations[0].markerRecordedEventAttributes!.details!.data.payloads![0].data!).toString('utf8')) as {
+      activity_type: string;
+      attempt: number;
+    };
+    expect(meta).toMatchObject({ activity_type: 'validateRequest', attempt: 1 });
     expect(types.at(-1)).toBe(ET.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
   });
 });
