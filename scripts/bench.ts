@@ -1,39 +1,55 @@
-// `npm run bench`: how fast releases go through the real machinery. It starts its own in-memory Temporal
-// dev server, its own simulators (seeded with N bench instances, see scripts/bench/fixture.ts) and the
-// project's workers on a task queue of its own, then runs batches of concurrent `releaseResource` workflows
-// and prints throughput, latency, history size and memory. Performance is measured here, never asserted in
-// tests; the only thing the bench asserts is correctness (every release released, one DeleteInstance each).
+// `npm run bench`: what a release costs, measured against the floor in one run (README "Performance").
+// It starts its own in-memory Temporal dev server, its own simulators (scripts/bench/fixture.ts) and the product's
+// workers in a process of their own (scripts/bench/worker-process.ts), then measures, each figure beside its target:
+//   - releases against the floor (scripts/bench/floor.ts: the same activities with no-op bodies), interleaved on the
+//     same server: one at a time, then 16, 64 and 256 at once: releases/s, p50/p95, CPU per release;
+//   - history events and provider calls per release against the floor's and the minimum;
+//   - the provider request rate against the configured limit, with two worker processes sharing it;
+//   - 2,000 releases parked at the backup gate: worker RSS, then the time for all to finish once confirmed;
+//   - a batchRelease of 10,000 resources: time, releases/s, the largest history of any workflow in it;
+//   - `npm start` to the UI and the worker polling.
+// Performance is measured here, never asserted in tests. The bench asserts correctness only (every release released,
+// one DeleteInstances per instance). A table on the terminal, every figure in BENCH_OUT (JSON).
 //
-// Environment:
-//   BENCH_SIZES       concurrent releases per batch, comma-separated (default 1,16,64)
-//   BENCH_DRY_SIZE    concurrent dry runs in the dry-run batch (default: the largest size; 0 skips it)
-//   BENCH_N           instances in the simulator's inventory (default: just what the batches need; more makes
-//                     every simulated read scan a bigger inventory)
-//   BENCH_DELETE_MS   how long an accepted DeleteInstance takes in the simulator (default 0, see DELETE_MS)
-//   BENCH_TIMEOUT_MS  hard cap on the whole run, teardown included (default 300000)
-//   NODE_OPTIONS=--expose-gc  memory read after a full GC (retained memory, not garbage)
-//
-// Everything listens on and talks to 127.0.0.1 only; everything started here is stopped here, even on failure.
+// Environment (defaults in brackets):
+//   BENCH_SEQUENTIAL   releases one at a time, each followed by a floor run [20]
+//   BENCH_SIZES        concurrent releases per batch [16,64,256]
+//   BENCH_RATE_LIMIT   the limit of the rate section, requests/s [40]; BENCH_RATE_RELEASES its releases [60]
+//   BENCH_PARKED       releases parked at the backup gate [2000]
+//   BENCH_FLEET        resources of the batch [10000]
+//   BENCH_START_RUNS   measured `npm start` runs [3]
+//   BENCH_MAX_CACHED   the worker's workflow cache size [the product's default]
+//   BENCH_DELETE_MS    how long an accepted DeleteInstance takes in the simulator [0]
+//   BENCH_TIMEOUT_MS   hard cap on the whole run, teardown included [1200000]
+//   BENCH_OUT          the JSON file [bench-results.json]
+//   BENCH_WORKER_PROF  a directory: the worker process writes V8 CPU profiles there (--cpu-prof)
+// A size of 0 skips its section. Everything listens on and talks to 127.0.0.1 only; everything started is stopped.
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startRelease } from '../client/release';
+import { batchHandle, batchWorkflowId, startBatch } from '../client/batch';
+import { confirmBackup, startRelease } from '../client/release';
 import { SEARCH_ATTRIBUTES } from '../common/temporal';
 import type { ReleaseReport } from '../domain/report';
-import { dryRunWorkflowId, releaseWorkflowId, type ReleaseRequest } from '../domain/request';
+import { releaseWorkflowId, type ReleaseRequest } from '../domain/request';
 import { parseConfig } from '../providers/config';
 import { createAdapters } from '../providers/registry';
 import { SimAdminClient } from '../simulators/admin-client';
-import { startSimulators, type Fixture, type RunningSimulators } from '../simulators/runtime';
+import type { CallRecord } from '../simulators/core/call-log';
+import { startSimulators, type RunningSimulators } from '../simulators/runtime';
 import { sandboxProviderConfig } from '../simulators/sandbox-config';
-import { createWorkers } from '../workers';
-import { PgAuditStore } from '../audit/pg';
 import { createAuditSchema } from './audit-schema';
-import { BENCH_REGION, benchFixture, benchInstanceId } from './bench/fixture';
+import { BENCH_REGION, FLEET_TAG, benchFixture, benchInstanceId } from './bench/fixture';
+import type { FloorInput } from './bench/floor';
+import { printReport, type Figure } from './bench/report';
+import { childPid, peakInWindow, percentile, readProcess } from './bench/stats';
+import type { BenchWorkerConfig, BenchWorkerMessage } from './bench/worker-process';
 import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from './dev-server';
 
 const HOST = '127.0.0.1';
@@ -48,47 +64,42 @@ const envInt = (name: string, fallback: number): number => {
   return n;
 };
 
-const SIZES = (process.env.BENCH_SIZES ?? '1,16,64').split(',').map((s) => {
-  const n = Number(s.trim());
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_SIZES must list positive integers, got "${s}"`);
-  return n;
-});
-const DRY_SIZE = envInt('BENCH_DRY_SIZE', Math.max(...SIZES));
-/** One warm-up release first, so the first measured batch does not pay for cold caches and first polls. */
-const WARMUP = 1;
-const NEEDED = WARMUP + SIZES.reduce((a, b) => a + b, 0) + DRY_SIZE;
-const INVENTORY = Math.max(envInt('BENCH_N', NEEDED), NEEDED);
-/**
- * awaitGone polls by retrying with a 1 s initial interval (workflows/proxies.ts): a delete that is not yet
- * visible at the first poll costs a whole second, which would drown the machinery being measured. 0 still
- * goes through the simulator's asynchronous transition (applied at the next request), just without the wait.
- */
-const DELETE_MS = envInt('BENCH_DELETE_MS', 0);
-const TIMEOUT_MS = envInt('BENCH_TIMEOUT_MS', 300_000);
+const CFG = {
+  sequential: envInt('BENCH_SEQUENTIAL', 20),
+  sizes: (process.env.BENCH_SIZES ?? '16,64,256')
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((s) => {
+      const n = Number(s.trim());
+      if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_SIZES must list positive integers, got "${s}"`);
+      return n;
+    }),
+  rateLimit: envInt('BENCH_RATE_LIMIT', 40),
+  rateReleases: envInt('BENCH_RATE_RELEASES', 60),
+  parked: envInt('BENCH_PARKED', 2000),
+  fleet: envInt('BENCH_FLEET', 10_000),
+  startRuns: envInt('BENCH_START_RUNS', 3),
+  maxCached: process.env.BENCH_MAX_CACHED ? envInt('BENCH_MAX_CACHED', 0) : undefined,
+  deleteMs: envInt('BENCH_DELETE_MS', 0),
+  timeoutMs: envInt('BENCH_TIMEOUT_MS', 1_200_000),
+  out: process.env.BENCH_OUT ?? 'bench-results.json',
+};
+const PROFILE_DIR = process.env.BENCH_WORKER_PROF || undefined;
+/** Releases and floor runs before anything is measured: the first ones pay for JIT, connections and caches. */
+const WARMUP = 32;
 /** Part of the cap kept back for teardown, so "bounded" holds even when the run itself hits the cap. */
-const TEARDOWN_MS = Math.min(30_000, Math.floor(TIMEOUT_MS / 4));
+const TEARDOWN_MS = Math.min(30_000, Math.floor(CFG.timeoutMs / 4));
+/** The requester, and someone else who confirms. */
+const REQUESTER = 'bench@platform';
+const CONFIRMER = 'bench-oncall@platform';
 
 // ------------------------------------------------------------------------------------------ small utilities
 
 class BenchFailure extends Error {}
 
 const noop = () => undefined;
-
 const ms = (start: number) => performance.now() - start;
-const mb = (bytes: number) => bytes / 1024 / 1024;
-const fmt = (n: number, digits = 0) => n.toFixed(digits);
-
-/** Nearest-rank percentile of an unsorted list. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-async function timed<T>(what: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const start = performance.now();
-  const value = await what();
-  return { value, ms: ms(start) };
-}
+const MiB = 1024 * 1024;
 
 /** Stops what was started, newest first; each step is attempted even when an earlier one fails. */
 class Teardown {
@@ -97,7 +108,6 @@ class Teardown {
 
   push(name: string, run: () => Promise<unknown>): void {
     this.steps.push({ name, run });
-    // Started after the cap already fired (setup still under way): stop it as soon as it exists.
     if (this.closed) void this.run();
   }
 
@@ -115,191 +125,162 @@ function deadline(timeoutMs: number, what: string): { promise: Promise<never>; c
   const promise = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new BenchFailure(`${what} did not finish within ${timeoutMs} ms`)), timeoutMs);
   });
-  promise.catch(() => undefined); // only observed through the race
+  promise.catch(noop);
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
-/**
- * CPU milliseconds (user + system) a child process has used, from /proc (Linux only; undefined elsewhere).
- * The dev server shares the machine with the workers, so its share of the CPU is half of the bottleneck story.
- */
-function childCpuMs(command: string): () => number | undefined {
-  const TICK_MS = 10; // USER_HZ is 100 on every mainstream Linux build
-  const statOf = (pid: string) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = stat.lastIndexOf(')');
-    // Fields after "pid (comm)": state ppid … utime(14th) stime(15th) of the whole line.
-    return { comm: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
-  };
-  let pid: string | undefined;
-  try {
-    pid = readdirSync('/proc').find((p) => {
-      if (!/^\d+$/.test(p)) return false;
-      try {
-        const { comm, fields } = statOf(p);
-        return comm === command && fields[1] === String(process.pid);
-      } catch {
-        return false; // exited meanwhile, or not readable
+/** Run `fn` over `items`, at most `limit` at a time, results in order. */
+async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
       }
-    });
-  } catch {
-    pid = undefined; // no /proc
-  }
-  return () => {
-    if (!pid) return undefined;
-    try {
-      const { fields } = statOf(pid);
-      return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-    } catch {
-      return undefined;
-    }
-  };
+    }),
+  );
+  return out;
 }
 
-/**
- * With NODE_OPTIONS=--expose-gc, collect before each memory reading: before/after then show what is retained
- * (a leak per workflow) rather than how much garbage happened to be around.
- */
-const collectGarbage = (globalThis as { gc?: () => void }).gc ?? noop;
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
-const processCpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
+// ------------------------------------------------------------------------------------------------ the rig
 
-// ------------------------------------------------------------------------------------------------ the setup
+/** A worker process of the bench's, with its pid and its IPC channel. */
+interface WorkerProcess {
+  child: ChildProcess;
+  memory(): Promise<{ rssBytes: number; heapUsedBytes: number }>;
+}
 
 interface Rig {
   client: Client;
-  taskQueue: string;
+  address: string;
   admin: SimAdminClient;
-  /** Rejects if a worker stops on its own: a batch racing it fails at once instead of waiting for the cap. */
-  workersStopped: Promise<never>;
-  bundle: { ms: number; bytes: number; sourceMapBytes: number };
-  serverStartMs: number;
-  serverCpuMs: () => number | undefined;
+  sims: RunningSimulators;
+  providerConfig: ReturnType<typeof sandboxProviderConfig>;
+  bundlePath: string;
+  auditUrl: string;
+  serverPid?: number;
+  teardown: Teardown;
 }
 
 const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };
 
-/** The workflow bundle, built once and handed to the workers as code (the workers do not bundle again). */
-async function buildBundle() {
-  const { value, ms: took } = await timed(() => bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger }));
-  // The SDK inlines the source map: most of the bytes every workflow thread loads are not code.
-  const mapAt = value.code.lastIndexOf('//# sourceMappingURL=');
-  const sourceMapBytes = mapAt < 0 ? 0 : Buffer.byteLength(value.code.slice(mapAt));
-  return { code: value.code, ms: took, bytes: Buffer.byteLength(value.code), sourceMapBytes };
-}
+async function setUp(teardown: Teardown, inventory: number): Promise<Rig> {
+  // The product's workflows and the floor in one bundle, built once, before the server starts.
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./bench/workflows'), logger: quietLogger });
+  const dir = mkdtempSync(join(tmpdir(), 'cloud-release-bench-'));
+  teardown.push('bundle', () => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
+  const bundlePath = join(dir, 'workflows.js');
+  writeFileSync(bundlePath, code);
 
-/** The dev server exactly as the integration tests run it (in memory, same dynamic config and search attributes). */
-async function startServer(teardown: Teardown): Promise<{ env: TestWorkflowEnvironment; ms: number }> {
   const path = temporalCliPath();
-  const { value: env, ms: took } = await timed(() =>
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: path ? { type: 'existing-path', path } : undefined,
-        ip: HOST,
-        searchAttributes: SEARCH_ATTRIBUTES,
-        extraArgs: DEV_SERVER_DYNAMIC_CONFIG,
-      },
-    }),
-  );
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: path ? { type: 'existing-path', path } : undefined,
+      ip: HOST,
+      searchAttributes: SEARCH_ATTRIBUTES,
+      extraArgs: DEV_SERVER_DYNAMIC_CONFIG,
+    },
+  });
   teardown.push('Temporal dev server', () => env.teardown());
-  return { env, ms: took };
-}
-
-async function startSims(teardown: Teardown, fixture: Fixture): Promise<RunningSimulators> {
+  const fixture = benchFixture(inventory, CFG.fleet, { stopMs: 10, deleteMs: CFG.deleteMs });
   const sims = await startSimulators({ host: HOST, fixture });
   teardown.push('simulators', () => sims.close());
-  return sims;
-}
-
-/** The project's workers, configured the way a deployment is (config file shape, credentials by env var). */
-async function startWorkers(teardown: Teardown, env: TestWorkflowEnvironment, sims: RunningSimulators, fixture: Fixture, code: string) {
-  const { config, env: credentials } = sandboxProviderConfig(sims.endpoints, fixture);
-  const { adapters } = createAdapters(parseConfig(config, 'bench'), credentials);
-  const taskQueue = `bench-${randomUUID()}`;
-  // Audit records go where production writes them: a PostgreSQL server (the machine's; a schema of this run's own).
+  // Audit records go where production writes them: PostgreSQL (the machine's; a schema of this run's own).
   const audit = await createAuditSchema('audit_bench');
-  const auditStore = new PgAuditStore(audit.url);
-  teardown.push('audit store', async () => {
-    await auditStore.close();
-    await audit.drop();
-  });
-  const workers: Worker[] = await createWorkers({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: { adapters, auditStore },
-    workflowBundle: { code },
-  });
-  const running = Promise.all(workers.map((w) => w.run()));
-  teardown.push('workers', async () => {
-    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-    await running;
-  });
-  const workersStopped = running.then(() => {
-    throw new BenchFailure('the workers stopped during the bench');
-  });
-  workersStopped.catch(() => undefined); // observed through the races below (and teardown)
-  return { taskQueue, workersStopped };
-}
-
-async function setUp(teardown: Teardown): Promise<Rig> {
-  // Built before the server starts: on a small machine both at once would distort the bundle time.
-  const bundle = await buildBundle();
-  const server = await startServer(teardown);
-  const fixture = benchFixture(INVENTORY, { stopMs: 10, deleteMs: DELETE_MS });
-  const sims = await startSims(teardown, fixture);
-  const { taskQueue, workersStopped } = await startWorkers(teardown, server.env, sims, fixture, bundle.code);
+  teardown.push('audit schema', () => audit.drop());
   return {
-    client: server.env.client,
-    taskQueue,
+    client: env.client,
+    address: env.address,
     admin: new SimAdminClient(sims.endpoints.admin),
-    workersStopped,
-    bundle: { ms: bundle.ms, bytes: bundle.bytes, sourceMapBytes: bundle.sourceMapBytes },
-    serverStartMs: server.ms,
-    serverCpuMs: childCpuMs('temporal'),
+    sims,
+    providerConfig: sandboxProviderConfig(sims.endpoints, fixture),
+    bundlePath,
+    auditUrl: audit.url,
+    serverPid: childPid('temporal'),
+    teardown,
   };
 }
 
-// ------------------------------------------------------------------------------------------------ a batch
-
-interface BatchResult {
-  label: string;
-  size: number;
-  wallMs: number;
-  latencies: number[];
-  historyEvents: number;
-  callsPerWorkflow: number;
-  /** CPU ms per workflow: this process (workers, simulators, client) and the dev server. */
-  cpuPerWorkflow: { bench: number; server?: number };
-  before: NodeJS.MemoryUsage;
-  after: NodeJS.MemoryUsage;
+/** Start a worker process on `taskQueue`; resolves once its workers run. */
+async function startWorker(rig: Rig, taskQueue: string, opts: { requestsPerSecond?: number; env?: Record<string, string> } = {}): Promise<WorkerProcess> {
+  const { config, env: credentials } = rig.providerConfig;
+  const providerConfig = opts.requestsPerSecond
+    ? {
+        providers: Object.fromEntries(
+          Object.entries(config.providers).map(([p, c]) => [p, { ...c, rateLimit: { requestsPerSecond: opts.requestsPerSecond } }]),
+        ),
+      }
+    : config;
+  const workerConfig: BenchWorkerConfig = {
+    address: rig.address,
+    namespace: 'default',
+    taskQueue,
+    bundlePath: rig.bundlePath,
+    auditDatabaseUrl: rig.auditUrl,
+    providerConfig,
+    maxCachedWorkflows: CFG.maxCached,
+  };
+  const child = fork(require.resolve('./bench/worker-process'), [], {
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [])],
+    env: { ...process.env, ...credentials, ...opts.env, BENCH_WORKER: JSON.stringify(workerConfig) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  rig.teardown.push(`worker ${child.pid}`, async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new BenchFailure(`the bench worker exited with code ${code} before it was ready`)));
+    child.on('message', (m: BenchWorkerMessage) => m.type === 'ready' && resolve());
+  });
+  child.removeAllListeners('exit');
+  child.once('exit', (code) => code !== 0 && code !== null && console.error(`bench worker ${child.pid} exited with code ${code}`));
+  return {
+    child,
+    memory: () =>
+      new Promise((resolve) => {
+        const on = (m: BenchWorkerMessage) => {
+          if (m.type !== 'memory') return;
+          child.off('message', on);
+          resolve(m);
+        };
+        child.on('message', on);
+        child.send({ type: 'memory' });
+      }),
+  };
 }
 
-const releaseRequest = (resourceId: string, dryRun: boolean): ReleaseRequest => ({
+// ------------------------------------------------------------------------------------------------ runs
+
+const releaseRequest = (resourceId: string, backup = false): ReleaseRequest => ({
   provider: 'alibaba',
   kind: 'ecs-instance',
   region: BENCH_REGION,
   resourceId,
-  requestedBy: 'bench@platform',
+  requestedBy: REQUESTER,
   ticket: 'BENCH-1',
-  dryRun,
-  backup: { required: false },
+  backup: backup ? { required: true, confirmWithin: '6h' } : { required: false },
 });
 
-/**
- * One release, timed from the start call to its result; a failed workflow is an outcome, not a crash.
- * Started the way the product starts them (client/release.ts): the canonical ID, releaseWorkflowId, or the
- * dry run's own ID, with the product's ID policies.
- */
-async function runOne(rig: Rig, request: ReleaseRequest): Promise<{ id: string; outcome: string; ms: number }> {
-  const id = request.dryRun ? dryRunWorkflowId(request) : releaseWorkflowId(request);
+interface Run {
+  id: string;
+  outcome: string;
+  ms: number;
+}
+
+/** One release the way the product starts them (client/release.ts), timed from the start call to its result. */
+async function runRelease(client: Client, taskQueue: string, resourceId: string): Promise<Run> {
+  const request = releaseRequest(resourceId);
+  const id = releaseWorkflowId(request);
   const start = performance.now();
   try {
-    const handle = await startRelease(rig.client, request, rig.taskQueue);
-    if (handle.workflowId !== id) throw new BenchFailure(`started as ${handle.workflowId}, not under the canonical ID ${id}`);
+    const handle = await startRelease(client, request, taskQueue);
     const report: ReleaseReport = await handle.result();
     return { id, outcome: report.outcome, ms: ms(start) };
   } catch (err) {
@@ -307,168 +288,458 @@ async function runOne(rig: Rig, request: ReleaseRequest): Promise<{ id: string; 
   }
 }
 
-/**
- * The bench's correctness check: every workflow ended as expected and the simulator saw exactly one
- * DeleteInstance per released instance (none for a dry run). The call log was cleared before the batch.
- */
-async function verify(rig: Rig, ids: string[], runs: { id: string; outcome: string }[], dryRun: boolean): Promise<number> {
-  const expected = dryRun ? 'dry-run' : 'released';
-  const wrong = runs.filter((r) => r.outcome !== expected);
-  if (wrong.length > 0) {
-    throw new BenchFailure(`${wrong.length} workflow(s) did not end as ${expected}, e.g. ${wrong[0].id}: ${wrong[0].outcome}`);
+/** One floor run, started as plainly as a start can be. */
+async function runFloor(client: Client, taskQueue: string, resourceId: string): Promise<Run> {
+  const id = `floor/${resourceId}`;
+  const input: FloorInput = { provider: 'alibaba', resourceId };
+  const start = performance.now();
+  const handle = await client.workflow.start('releaseFloor', { taskQueue, workflowId: id, args: [input] });
+  const result = (await handle.result()) as { outcome: string };
+  return { id, outcome: result.outcome, ms: ms(start) };
+}
+
+interface Measured {
+  kind: 'release' | 'floor';
+  concurrency: number;
+  count: number;
+  wallMs: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  /** CPU ms per workflow of the worker process and of the dev server. */
+  cpu: { worker: number; server: number };
+  events: number;
+  calls?: CallRecord[];
+}
+
+class Meter {
+  constructor(
+    private readonly rig: Rig,
+    private readonly worker: WorkerProcess,
+  ) {}
+
+  read() {
+    return { worker: readProcess(this.worker.child.pid)?.cpuMs ?? NaN, server: readProcess(this.rig.serverPid)?.cpuMs ?? NaN };
   }
+}
+
+/** A group of runs, measured: `concurrency` 1 runs them one after the other (the caller interleaves). */
+async function measure(
+  rig: Rig,
+  meter: Meter,
+  kind: Measured['kind'],
+  runs: Run[],
+  wallMs: number,
+  cpu0: { worker: number; server: number },
+  concurrency: number,
+): Promise<Measured> {
+  const cpu1 = meter.read();
+  const wrong = runs.filter((r) => r.outcome !== 'released');
+  if (wrong.length > 0) throw new BenchFailure(`${wrong.length} ${kind} run(s) did not end released, e.g. ${wrong[0].id}: ${wrong[0].outcome}`);
+  const history = await rig.client.workflow.getHandle(runs[0].id).fetchHistory();
+  return {
+    kind,
+    concurrency,
+    count: runs.length,
+    wallMs,
+    perSecond: concurrency === 1 ? 1000 / (runs.reduce((n, r) => n + r.ms, 0) / runs.length) : runs.length / (wallMs / 1000),
+    p50: percentile(
+      runs.map((r) => r.ms),
+      50,
+    ),
+    p95: percentile(
+      runs.map((r) => r.ms),
+      95,
+    ),
+    cpu: { worker: (cpu1.worker - cpu0.worker) / runs.length, server: (cpu1.server - cpu0.server) / runs.length },
+    events: history.events?.length ?? 0,
+  };
+}
+
+/** Exactly one DeleteInstances per released instance, none elsewhere; returns the calls. */
+async function checkDeletes(rig: Rig, ids: string[]): Promise<CallRecord[]> {
   const calls = await rig.admin.calls({ provider: 'alibaba' });
   const deletes = new Map<string, number>();
   for (const c of calls) if (c.action === 'DeleteInstances') deletes.set(c.target ?? '?', (deletes.get(c.target ?? '?') ?? 0) + 1);
-  const want = dryRun ? 0 : 1;
-  const off = ids.filter((id) => (deletes.get(id) ?? 0) !== want);
+  const off = ids.filter((id) => deletes.get(id) !== 1);
   const strays = [...deletes.keys()].filter((t) => !ids.includes(t));
   if (off.length > 0 || strays.length > 0) {
-    const sample = off[0] ?? strays[0];
-    throw new BenchFailure(
-      `expected ${want} DeleteInstance per instance: ${off.length} instance(s) off, ${strays.length} unexpected target(s), e.g. ${sample} had ${deletes.get(sample) ?? 0}`,
-    );
+    throw new BenchFailure(`expected one DeleteInstances per instance: ${off.length} off, ${strays.length} unexpected target(s), e.g. ${off[0] ?? strays[0]}`);
   }
-  return calls.length;
+  const state = await rig.admin.state<{ alibaba: { instances: { id: string }[] } }>();
+  const left = new Set(state.alibaba.instances.map((i) => i.id));
+  const still = ids.filter((id) => left.has(id));
+  if (still.length > 0) throw new BenchFailure(`${still.length} instance(s) reported released are still there, e.g. ${still[0]}`);
+  return calls;
 }
 
-async function runBatch(rig: Rig, label: string, ids: string[], dryRun: boolean): Promise<BatchResult> {
+async function releaseBatch(rig: Rig, meter: Meter, taskQueue: string, ids: string[]): Promise<Measured> {
   await rig.admin.clearCalls();
-  collectGarbage();
-  const before = process.memoryUsage();
-  const cpu0 = { bench: processCpuMs(), server: rig.serverCpuMs() };
+  const cpu0 = meter.read();
   const start = performance.now();
-  const runs = await Promise.race([Promise.all(ids.map((id) => runOne(rig, releaseRequest(id, dryRun)))), rig.workersStopped]);
-  const wallMs = ms(start);
-  const server1 = rig.serverCpuMs();
-  const cpuPerWorkflow = {
-    bench: (processCpuMs() - cpu0.bench) / ids.length,
-    server: server1 === undefined || cpu0.server === undefined ? undefined : (server1 - cpu0.server) / ids.length,
-  };
-  collectGarbage();
-  const after = process.memoryUsage();
-  const calls = await verify(rig, ids, runs, dryRun);
-  // Every release of a batch takes the same path: one history tells the size of all.
-  const history = await rig.client.workflow.getHandle(runs[0].id).fetchHistory();
-  return {
-    label,
-    size: ids.length,
-    wallMs,
-    latencies: runs.map((r) => r.ms),
-    historyEvents: history.events?.length ?? 0,
-    callsPerWorkflow: calls / ids.length,
-    cpuPerWorkflow,
-    before,
-    after,
-  };
+  const runs = await Promise.all(ids.map((id) => runRelease(rig.client, taskQueue, id)));
+  const m = await measure(rig, meter, 'release', runs, ms(start), cpu0, ids.length);
+  m.calls = await checkDeletes(rig, ids);
+  return m;
 }
 
-// ---------------------------------------------------------------------------------------------- the report
+async function floorBatch(rig: Rig, meter: Meter, taskQueue: string, ids: string[]): Promise<Measured> {
+  const cpu0 = meter.read();
+  const start = performance.now();
+  const runs = await Promise.all(ids.map((id) => runFloor(rig.client, taskQueue, id)));
+  return measure(rig, meter, 'floor', runs, ms(start), cpu0, ids.length);
+}
 
-function printTable(results: BatchResult[]): void {
-  const header = [
-    'batch',
-    'wfs',
-    'wall s',
-    'wf/s',
-    'p50 ms',
-    'p95 ms',
-    'max ms',
-    'events/wf',
-    'sim calls/wf',
-    'CPU ms/wf bench+server',
-    'RSS MB before→after',
-    'heap MB before→after',
+/** One at a time, release and floor alternating, so that both see the same server and machine state. */
+async function sequential(rig: Rig, meter: Meter, taskQueue: string, ids: string[]): Promise<{ release: Measured; floor: Measured }> {
+  await rig.admin.clearCalls();
+  const rel: Run[] = [];
+  const flo: Run[] = [];
+  const cpu = { release: { worker: 0, server: 0 }, floor: { worker: 0, server: 0 } };
+  const add = (into: { worker: number; server: number }, a: { worker: number; server: number }, b: { worker: number; server: number }) => {
+    into.worker += b.worker - a.worker;
+    into.server += b.server - a.server;
+  };
+  const start = performance.now();
+  for (const id of ids) {
+    let c0 = meter.read();
+    rel.push(await runRelease(rig.client, taskQueue, id));
+    add(cpu.release, c0, meter.read());
+    c0 = meter.read();
+    flo.push(await runFloor(rig.client, taskQueue, id));
+    add(cpu.floor, c0, meter.read());
+  }
+  const wall = ms(start);
+  // measure() reads the CPU again; the per-run sums above are what counts here.
+  const zero = meter.read();
+  const release = await measure(rig, meter, 'release', rel, wall, zero, 1);
+  const floor = await measure(rig, meter, 'floor', flo, wall, zero, 1);
+  release.cpu = { worker: cpu.release.worker / ids.length, server: cpu.release.server / ids.length };
+  floor.cpu = { worker: cpu.floor.worker / ids.length, server: cpu.floor.server / ids.length };
+  release.calls = await checkDeletes(rig, ids);
+  return { release, floor };
+}
+
+/**
+ * The fewest requests a release of one bench instance can make, read off the simulator: the inspect's reads, the
+ * destructive call, one status read that sees it gone, the cleanup calls, and the reads that verify every planned item.
+ */
+async function minimumCalls(rig: Rig, resourceId: string): Promise<{ inspect: number; destroy: number; status: number; cleanup: number; verify: number }> {
+  const { config, env } = rig.providerConfig;
+  const { adapters } = createAdapters(parseConfig(config, 'bench'), env);
+  const adapter = adapters.alibaba!;
+  const ref = { provider: 'alibaba' as const, kind: 'ecs-instance' as const, region: BENCH_REGION, resourceId };
+  const count = async (what: () => Promise<unknown>) => {
+    await rig.admin.clearCalls();
+    await what();
+    return (await rig.admin.calls({ provider: 'alibaba' })).length;
+  };
+  let snapshot!: Awaited<ReturnType<typeof adapter.inspect>>;
+  const inspect = await count(async () => (snapshot = await adapter.inspect(ref)));
+  const items = [
+    ...snapshot.disks.map((d) => ({ type: 'disk' as const, id: d.id })),
+    ...snapshot.snapshots.map((s) => ({ type: 'snapshot' as const, id: s.id })),
   ];
-  const rows = results.map((r) => [
-    r.label,
-    String(r.size),
-    fmt(r.wallMs / 1000, 2),
-    fmt(r.size / (r.wallMs / 1000), 1),
-    fmt(percentile(r.latencies, 50)),
-    fmt(percentile(r.latencies, 95)),
-    fmt(Math.max(...r.latencies)),
-    String(r.historyEvents),
-    fmt(r.callsPerWorkflow, 1),
-    `${fmt(r.cpuPerWorkflow.bench)} + ${r.cpuPerWorkflow.server === undefined ? 'n/a' : fmt(r.cpuPerWorkflow.server)}`,
-    `${fmt(mb(r.before.rss))} → ${fmt(mb(r.after.rss))}`,
-    `${fmt(mb(r.before.heapUsed))} → ${fmt(mb(r.after.heapUsed))}`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows) console.log(line(row));
+  const verify = await count(() => adapter.observe(ref, items));
+  await rig.admin.clearCalls();
+  // No cleanup call: the disks go with the instance, the auto snapshot with its disk, the user snapshot is kept.
+  return { inspect, destroy: 1, status: 1, cleanup: 0, verify };
 }
 
-function printRatios(releases: BatchResult[], dry: BatchResult | undefined): void {
-  const throughput = (r: BatchResult) => r.size / (r.wallMs / 1000);
-  const smallest = releases.reduce((a, b) => (b.size < a.size ? b : a));
-  const largest = releases.reduce((a, b) => (b.size > a.size ? b : a));
-  if (largest !== smallest) {
-    console.log(`throughput at ${largest.size} vs at ${smallest.size} concurrent: ×${fmt(throughput(largest) / throughput(smallest), 1)}`);
+/** Per release: provider calls by action, and the peak request rate. */
+function callFigures(calls: CallRecord[], releases: number) {
+  const byAction: Record<string, number> = {};
+  for (const c of calls) byAction[c.action] = (byAction[c.action] ?? 0) + 1;
+  for (const k of Object.keys(byAction)) byAction[k] /= releases;
+  return { perRelease: calls.length / releases, byAction, peakPerSecond: peakInWindow(calls.map((c) => Date.parse(c.at))) };
+}
+
+// ------------------------------------------------------------------------------------------------ sections
+
+/** Two worker processes at a low limit, sharing it: the peak rate the provider saw, and how long it took. */
+async function rateSection(rig: Rig, ids: string[]) {
+  const taskQueue = `bench-rate-${randomUUID()}`;
+  const shared = { CLOUD_RELEASE_RATE_LIMIT_DATABASE_URL: rig.auditUrl };
+  await Promise.all([0, 1].map(() => startWorker(rig, taskQueue, { requestsPerSecond: CFG.rateLimit, env: shared })));
+  await rig.admin.clearCalls();
+  const start = performance.now();
+  const runs = await Promise.all(ids.map((id) => runRelease(rig.client, taskQueue, id)));
+  const wallMs = ms(start);
+  const wrong = runs.filter((r) => r.outcome !== 'released');
+  if (wrong.length > 0) throw new BenchFailure(`rate section: ${wrong.length} release(s) not released, e.g. ${wrong[0].id}: ${wrong[0].outcome}`);
+  const calls = await checkDeletes(rig, ids);
+  return {
+    limit: CFG.rateLimit,
+    workers: 2,
+    releases: ids.length,
+    requests: calls.length,
+    peakPerSecond: peakInWindow(calls.map((c) => Date.parse(c.at))),
+    seconds: wallMs / 1000,
+    /** The time the requests need at the limit: the floor of this section. */
+    atLimitSeconds: calls.length / CFG.rateLimit,
+  };
+}
+
+/** Count of this task queue's releases running and listed as waiting at a gate. */
+async function parkedCount(client: Client, taskQueue: string): Promise<number> {
+  const { count } = await client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND ReleasePhase = "confirm"`);
+  return count;
+}
+
+async function parkedSection(rig: Rig, worker: WorkerProcess, taskQueue: string, ids: string[]) {
+  await rig.admin.clearCalls();
+  const before = await worker.memory();
+  const start = performance.now();
+  const handles = await pool(ids, 64, (id) => startRelease(rig.client, releaseRequest(id, true), taskQueue));
+  while ((await parkedCount(rig.client, taskQueue)) < ids.length) {
+    if (ms(start) > 10 * 60_000) throw new BenchFailure('the parked releases did not all reach the backup gate in 10 minutes');
+    await sleep(1_000);
   }
-  const total = releases.reduce((n, r) => n + r.size, 0);
-  const rssGrowth = releases[releases.length - 1].after.rss - releases[0].before.rss;
-  const gcNote = collectGarbage === noop ? 'no forced GC' : 'after forced GC';
-  console.log(
-    `RSS growth per release: ${fmt(rssGrowth / 1024 / total, 1)} KiB (${fmt(mb(rssGrowth), 1)} MB over ${total} releases, ${gcNote}; one process holds workers, simulators and client)`,
+  const parkMs = ms(start);
+  const parked = await worker.memory();
+  const confirmStart = performance.now();
+  const reports = await pool(handles, 64, async (h) => {
+    await confirmBackup(h, { confirmedBy: CONFIRMER, backupReference: 'bench-snapshot' });
+    return h.result();
+  });
+  const finishMs = ms(confirmStart);
+  const wrong = reports.filter((r) => r.outcome !== 'released');
+  if (wrong.length > 0) throw new BenchFailure(`${wrong.length} parked release(s) did not end released, e.g. ${wrong[0].workflowId}: ${wrong[0].outcome}`);
+  await checkDeletes(rig, ids);
+  return {
+    count: ids.length,
+    parkSeconds: parkMs / 1000,
+    rssBeforeMiB: before.rssBytes / MiB,
+    rssParkedMiB: parked.rssBytes / MiB,
+    perReleaseKiB: (parked.rssBytes - before.rssBytes) / 1024 / ids.length,
+    finishSeconds: finishMs / 1000,
+    finishPerSecond: ids.length / (finishMs / 1000),
+  };
+}
+
+async function fleetSection(rig: Rig, taskQueue: string) {
+  const id = `bench-fleet-${randomUUID()}`;
+  const start = performance.now();
+  const since = new Date(Date.now() - 1_000).toISOString();
+  const handle = await startBatch(
+    rig.client,
+    {
+      requestedBy: REQUESTER,
+      ticket: 'BENCH-FLEET',
+      selector: { provider: 'alibaba', region: BENCH_REGION, tags: [{ ...FLEET_TAG }] },
+      release: { backup: { required: false } },
+      concurrency: { overall: 100, perProvider: 100 },
+      safetyCap: { maxResources: CFG.fleet, maxShareOfInventory: 1 },
+    },
+    { id, taskQueue },
   );
-  if (dry) {
-    const same = releases.find((r) => r.size === dry.size);
-    if (same) {
-      console.log(
-        `dry run vs release at ${dry.size} concurrent: p50 ${fmt(percentile(dry.latencies, 50))} vs ${fmt(percentile(same.latencies, 50))} ms, ` +
-          `${fmt(throughput(dry), 1)} vs ${fmt(throughput(same), 1)} wf/s, ${dry.historyEvents} vs ${same.historyEvents} events`,
-      );
-    }
+  const result = await handle.result();
+  const wallMs = ms(start);
+  const released = result.counts.released ?? 0;
+  if (released !== CFG.fleet) throw new BenchFailure(`the fleet batch released ${released} of ${CFG.fleet}: ${JSON.stringify(result.counts)}`);
+  const state = await rig.admin.state<{ alibaba: { instances: { id: string }[] } }>();
+  const left = state.alibaba.instances.filter((i) => i.id.startsWith('i-fleet')).length;
+  if (left > 0) throw new BenchFailure(`${left} fleet instance(s) are still there after the batch reported all released`);
+  // The largest history of any workflow the batch ran: every run of the batch and every release it started.
+  let largest = { events: 0, workflowId: '' };
+  let workflows = 0;
+  for await (const w of rig.client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND StartTime >= "${since}"` })) {
+    workflows++;
+    if ((w.historyLength ?? 0) > largest.events) largest = { events: w.historyLength ?? 0, workflowId: w.workflowId };
   }
+  await batchHandle(rig.client, id).describe();
+  return {
+    resources: CFG.fleet,
+    seconds: wallMs / 1000,
+    perSecond: CFG.fleet / (wallMs / 1000),
+    batchRuns: result.runs,
+    workflows,
+    largestHistory: largest,
+    batchWorkflowId: batchWorkflowId(id),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- the run
 
 async function bench(teardown: Teardown): Promise<void> {
-  // Everything runs on this machine: a busy neighbour shows up in every number below.
-  console.log(
-    `host: ${availableParallelism()} CPUs, load average ${loadavg()
-      .map((l) => fmt(l, 2))
-      .join(' ')}; node ${process.version}`,
-  );
-  console.log(
-    `bench: sizes ${SIZES.join(', ')}; dry-run batch ${DRY_SIZE}; ${INVENTORY} instances in the simulator; DeleteInstance takes ${DELETE_MS} ms; cap ${TIMEOUT_MS / 1000} s`,
-  );
-  const rig = await setUp(teardown);
-  const { bundle } = rig;
-  console.log(
-    `workflow bundle: ${fmt(bundle.ms)} ms, ${fmt(bundle.bytes / 1024)} KiB (${fmt((bundle.bytes - bundle.sourceMapBytes) / 1024)} KiB code + ` +
-      `${fmt(bundle.sourceMapBytes / 1024)} KiB inline source map); dev server start: ${fmt(rig.serverStartMs)} ms`,
-  );
+  const host = { cpus: availableParallelism(), load: loadavg().map((l) => Number(l.toFixed(2))), node: process.version };
+  console.log(`host: ${host.cpus} CPUs, load average ${host.load.join(' ')}; node ${host.node}`);
+  console.log(`bench: ${JSON.stringify(CFG)}`);
 
   let next = 1;
   const take = (n: number) => Array.from({ length: n }, () => benchInstanceId(next++));
+  const needed = WARMUP + CFG.sequential + CFG.sizes.reduce((a, b) => a + b, 0) + CFG.rateReleases + CFG.parked + 1;
+  const rig = await setUp(teardown, needed);
+  const taskQueue = `bench-${randomUUID()}`;
+  const worker = await startWorker(rig, taskQueue);
+  const meter = new Meter(rig, worker);
+  const minimum = await minimumCalls(rig, take(1)[0]);
 
-  await runBatch(rig, 'warm-up', take(WARMUP), false);
-  const releases: BatchResult[] = [];
-  for (const size of SIZES) releases.push(await runBatch(rig, `release ×${size}`, take(size), false));
-  const dry = DRY_SIZE > 0 ? await runBatch(rig, `dry run ×${DRY_SIZE}`, take(DRY_SIZE), true) : undefined;
+  const step = (what: string) => console.log(`… ${what}`);
+  step(`warm-up: ${WARMUP} releases and floor runs`);
+  const warm = take(WARMUP);
+  await Promise.all([...warm.map((id) => runRelease(rig.client, taskQueue, id)), ...warm.map((id) => runFloor(rig.client, taskQueue, id))]);
 
+  const pairs: { release: Measured; floor: Measured }[] = [];
+  if (CFG.sequential > 0) {
+    step(`${CFG.sequential} releases one at a time, each followed by a floor run`);
+    pairs.push(await sequential(rig, meter, taskQueue, take(CFG.sequential)));
+  }
+  for (const [i, size] of CFG.sizes.entries()) {
+    step(`${size} concurrent releases and ${size} concurrent floor runs`);
+    const ids = take(size);
+    // Alternate which goes first, so neither always meets the other's leftovers.
+    if (i % 2 === 0) {
+      const release = await releaseBatch(rig, meter, taskQueue, ids);
+      pairs.push({ release, floor: await floorBatch(rig, meter, taskQueue, ids) });
+    } else {
+      const floor = await floorBatch(rig, meter, taskQueue, ids);
+      pairs.push({ release: await releaseBatch(rig, meter, taskQueue, ids), floor });
+    }
+  }
+  const allCalls = pairs.flatMap((p) => p.release.calls ?? []);
+  const released = pairs.reduce((n, p) => n + p.release.count, 0);
+  const calls = callFigures(allCalls, Math.max(released, 1));
+  const peakMain = Math.max(0, ...pairs.map((p) => peakInWindow((p.release.calls ?? []).map((c) => Date.parse(c.at)))));
+
+  let rate: Awaited<ReturnType<typeof rateSection>> | undefined;
+  if (CFG.rateReleases > 0) {
+    step(`${CFG.rateReleases} releases at a limit of ${CFG.rateLimit} requests/s, shared by two worker processes`);
+    rate = await rateSection(rig, take(CFG.rateReleases));
+  }
+  let parked: Awaited<ReturnType<typeof parkedSection>> | undefined;
+  if (CFG.parked > 0) {
+    step(`${CFG.parked} releases parked at the backup gate, then confirmed`);
+    parked = await parkedSection(rig, worker, taskQueue, take(CFG.parked));
+  }
+  let fleet: Awaited<ReturnType<typeof fleetSection>> | undefined;
+  if (CFG.fleet > 0) {
+    step(`a batchRelease of ${CFG.fleet} resources`);
+    fleet = await fleetSection(rig, taskQueue);
+  }
+  // The rig is done: stop it before timing `npm start`, which must not share the machine with it.
+  await teardown.run();
+  let start: { uiReadyMs: number; workerPollingMs: number } | undefined;
+  if (CFG.startRuns > 0) {
+    step(`npm start, ${CFG.startRuns} measured runs`);
+    const { measureStart } = await import('./bench/start');
+    start = await measureStart({ runs: CFG.startRuns });
+  }
+
+  const figures: Figure[] = [];
+  for (const { release, floor } of pairs) {
+    const c = release.concurrency;
+    figures.push({
+      figure: `releases/s at ${c === 1 ? '1 (sequential)' : c}`,
+      value: release.perSecond,
+      floor: floor.perSecond,
+      target: c >= 64 ? { ratioAtLeast: 0.9 } : undefined,
+    });
+    figures.push({ figure: `p50 ms at ${c}`, value: release.p50, floor: floor.p50, target: c === 1 ? { ratioAtMost: 1.2 } : undefined });
+    figures.push({ figure: `p95 ms at ${c}`, value: release.p95, floor: floor.p95 });
+    figures.push({
+      figure: `CPU ms/release at ${c} (worker + server)`,
+      value: release.cpu.worker + release.cpu.server,
+      floor: floor.cpu.worker + floor.cpu.server,
+    });
+  }
+  const { release: one, floor: oneFloor } = pairs[0] ?? {};
+  if (one && oneFloor) figures.push({ figure: 'history events/release', value: one.events, floor: oneFloor.events, target: { ratioAtMost: 1.1 } });
+  const min = minimum.inspect + minimum.destroy + minimum.status + minimum.cleanup + minimum.verify;
+  figures.push({
+    figure: 'provider calls/release',
+    value: calls.perRelease,
+    floor: min,
+    target: { ratioAtMost: 1 },
+    note: `minimum: inspect ${minimum.inspect} + destroy ${minimum.destroy} + status ${minimum.status} + cleanup ${minimum.cleanup} + verify ${minimum.verify}`,
+  });
+  const mainLimit = rig.providerConfig.config.providers.alibaba.rateLimit.requestsPerSecond;
+  figures.push({
+    figure: 'peak requests/s (main runs)',
+    value: peakMain,
+    floor: mainLimit,
+    target: { ratioAtMost: 1 },
+    note: 'floor column: the configured limit',
+  });
+  if (rate) {
+    figures.push({
+      figure: `peak requests/s at limit ${rate.limit}, 2 workers`,
+      value: rate.peakPerSecond,
+      floor: rate.limit,
+      target: { ratioAtMost: 1 },
+      note: 'floor column: the configured limit',
+    });
+    figures.push({
+      figure: `seconds for ${rate.releases} releases at the limit`,
+      value: rate.seconds,
+      floor: rate.atLimitSeconds,
+      note: `${rate.requests} requests / ${rate.limit} per s`,
+    });
+  }
+  if (parked) {
+    figures.push({
+      figure: `worker RSS MiB, ${parked.count} parked`,
+      value: parked.rssParkedMiB,
+      target: { atMost: 512 },
+      note: `${parked.rssBeforeMiB.toFixed(0)} MiB before`,
+    });
+    figures.push({ figure: 'RSS KiB per parked release', value: parked.perReleaseKiB });
+    figures.push({
+      figure: `seconds for ${parked.count} confirmed to finish`,
+      value: parked.finishSeconds,
+      note: `${parked.finishPerSecond.toFixed(1)} releases/s`,
+    });
+  }
+  if (fleet) {
+    figures.push({
+      figure: `fleet of ${fleet.resources}: seconds`,
+      value: fleet.seconds,
+      note: `${fleet.perSecond.toFixed(1)} releases/s, ${fleet.batchRuns} batch runs`,
+    });
+    figures.push({
+      figure: 'fleet: largest history (events)',
+      value: fleet.largestHistory.events,
+      target: { atMost: 10_000 },
+      note: fleet.largestHistory.workflowId,
+    });
+  }
+  if (start) {
+    figures.push({ figure: 'npm start → worker polling, ms', value: start.workerPollingMs, target: { atMost: 3_000 } });
+    figures.push({ figure: 'npm start → UI ready, ms', value: start.uiReadyMs });
+  }
+
+  const results = {
+    at: new Date().toISOString(),
+    host,
+    config: CFG,
+    figures,
+    pairs: pairs.map(({ release, floor }) => ({ release: { ...release, calls: undefined }, floor })),
+    calls,
+    minimum,
+    rate,
+    parked,
+    fleet,
+    start,
+  };
+  writeFileSync(CFG.out, JSON.stringify(results, null, 2) + '\n');
   console.log('');
-  printTable(dry ? [...releases, dry] : releases);
-  console.log('');
-  printRatios(releases, dry);
-  console.log('\nPASS: every release released, exactly one DeleteInstance per instance; no DeleteInstance in the dry runs');
+  printReport(figures);
+  console.log(
+    `\nfigures in ${CFG.out}; calls per release by action: ${Object.entries(calls.byAction)
+      .map(([a, n]) => `${a} ${n.toFixed(2)}`)
+      .join(', ')}`,
+  );
+  console.log('PASS: every release released and verified against the simulator: exactly one DeleteInstances per instance');
 }
 
 async function main(): Promise<number> {
-  // The SDK logs every worker state change at INFO; the bench's output is its table. The provider-queue
-  // workers run activities only, and say so at WARN once each: expected here, so not printed.
   Runtime.install({
     logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
       if (!message.startsWith('No workflows registered')) console.error(`[${level}] ${message}`, meta ?? '');
     }),
   });
   const teardown = new Teardown();
-  const cap = deadline(TIMEOUT_MS - TEARDOWN_MS, 'the bench');
+  const cap = deadline(CFG.timeoutMs - TEARDOWN_MS, 'the bench');
   const stop = () => void teardown.run().finally(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -481,7 +752,6 @@ async function main(): Promise<number> {
     code = 1;
   } finally {
     cap.cancel();
-    // A worker waiting on a stuck activity must not hold the process past the cap.
     const teardownCap = deadline(TEARDOWN_MS, 'teardown');
     await Promise.race([teardown.run(), teardownCap.promise]).catch((err: unknown) => {
       console.error(`FAIL: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,22 +1,20 @@
 // `npm start`: the whole sandbox in the foreground. The Temporal dev server with its Web UI (persisted under
-// .sandbox/, so workflows survive a restart), the project's search attributes, the provider simulators, and
-// the worker pointed at them. Ctrl-C stops everything.
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+// .sandbox/, or SANDBOX_STATE_DIR, so workflows survive a restart), the project's search attributes, the provider
+// simulators, and the worker pointed at them. Ctrl-C stops everything.
+//
+// Started for speed: the dev server is spawned before the heavy modules load, so it boots on the other core
+// meanwhile; the workflow bundle comes from the cache of scripts/build-workflows.ts (bundled again only when its
+// sources change); and `npm start` compiles the TypeScript with scripts/register-ts.js rather than tsx.
+import type { NativeConnection } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
-import { auditStoreFromEnv } from '../audit/from-env';
-import { releaseTaskQueue } from '../client/connection';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { codecFromEnv } from '../common/codec';
-import { SEARCH_ATTRIBUTES } from '../common/temporal';
-import { createAdapters } from '../providers/registry';
-import { parseConfig } from '../providers/config';
-import { startSimulators, type RunningSimulators } from '../simulators/runtime';
-import { sandboxProviderConfig } from '../simulators/sandbox-config';
-import { createWorkers, installRuntime, runWorkers } from '../workers';
-import { startCodecServer } from './codec-server';
+import { SEARCH_ATTRIBUTES, TASK_QUEUE as DEFAULT_TASK_QUEUE } from '../common/temporal';
+import { PROVIDERS } from '../domain/resource';
 import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, temporalCliPath } from './dev-server';
 
 const HOST = '127.0.0.1';
@@ -31,10 +29,17 @@ const SIM_PORTS = {
   baidu: port('SIM_BAIDU_PORT', 18102),
   huawei: port('SIM_HUAWEI_PORT', 18103),
 };
-const STATE_DIR = join(__dirname, '..', '.sandbox');
-const TASK_QUEUE = releaseTaskQueue();
+/** SANDBOX_STATE_DIR: a sandbox of its own (the start benchmark's), leaving the clone's .sandbox/ alone. */
+const STATE_DIR = process.env.SANDBOX_STATE_DIR ? resolve(process.env.SANDBOX_STATE_DIR) : join(__dirname, '..', '.sandbox');
+// As client/connection.ts's releaseTaskQueue, without loading the Temporal client before the dev server is spawned.
+const TASK_QUEUE = process.env.CLOUD_RELEASE_TASK_QUEUE?.trim() || DEFAULT_TASK_QUEUE;
 /** The CLI's names of the SDK's search attribute types (`--search-attribute Name=Type`). */
 const CLI_TYPE = { TEXT: 'Text', KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' } as const;
+
+/** Seconds since this process started, for the readiness lines (scripts/bench/start.ts waits for them). */
+const elapsed = () => `${(performance.now() / 1000).toFixed(1)} s`;
+/** Lets pending I/O (the Web UI probe) run between module loads, which block the event loop while they run. */
+const turn = () => new Promise<void>((r) => setImmediate(r));
 
 const inUse = (p: number) =>
   new Promise<boolean>((resolve) => {
@@ -43,31 +48,50 @@ const inUse = (p: number) =>
     socket.once('error', () => resolve(false));
   });
 
-async function waitForTemporal(server: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (server.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${server.exitCode}`);
+const answersHttp = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const req = get(url, (res) => (res.resume(), resolve(true)));
+    req.once('error', () => resolve(false));
+    req.setTimeout(1_000, () => req.destroy());
+  });
+
+const stops: (() => Promise<unknown> | void)[] = [];
+let stopping = false;
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nsandbox: stopping…');
+  for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+  process.exit(code);
+}
+
+/** The dev server answers once its frontend is healthy and the project's search attributes are registered. */
+async function waitForTemporal(server: ChildProcess): Promise<NativeConnection> {
+  const { NativeConnection } = await import('@temporalio/worker');
+  let connection: NativeConnection | undefined;
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline && server.exitCode === null; await sleep(20)) {
     try {
-      const connection = await Connection.connect({ address: `${HOST}:${TEMPORAL_PORT}`, connectTimeout: 1_000 });
-      await new Client({ connection }).workflowService.getSystemInfo({});
-      await connection.close();
-      return;
+      connection ??= await NativeConnection.connect({ address: `${HOST}:${TEMPORAL_PORT}` });
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+      if (SEARCH_ATTRIBUTES.every((sa) => sa.name in customAttributes)) return connection;
     } catch {
-      await new Promise((r) => setTimeout(r, 200));
+      // not up yet
     }
   }
-  throw new Error('the Temporal dev server did not answer within 2 minutes');
+  await connection?.close();
+  throw new Error(
+    server.exitCode === null ? 'the Temporal dev server did not answer within 2 minutes' : `the Temporal dev server exited with code ${server.exitCode}`,
+  );
 }
 
 async function main() {
-  const busy = [];
-  for (const [what, p] of [
+  const named: [string, number][] = [
     ['Temporal', TEMPORAL_PORT],
     ['Web UI', UI_PORT],
     ['metrics', METRICS_PORT],
-    ...Object.entries(SIM_PORTS).map(([k, v]) => [`simulator ${k}`, v] as const),
-  ] as const) {
-    if (await inUse(p)) busy.push(`${what} port ${p}`);
-  }
+    ...Object.entries(SIM_PORTS).map(([k, v]): [string, number] => [`simulator ${k}`, v]),
+  ];
+  const busy = (await Promise.all(named.map(async ([what, p]) => ((await inUse(p)) ? `${what} port ${p}` : undefined)))).filter(Boolean);
   if (busy.length > 0) {
     console.error(
       `npm start: already in use: ${busy.join(', ')}.\nA sandbox (or another Temporal) is probably running already: use it, or stop it (Ctrl-C in its terminal) first.\nPorts can be changed with SANDBOX_TEMPORAL_PORT, SANDBOX_UI_PORT, SANDBOX_METRICS_PORT and SIM_*_PORT.`,
@@ -75,20 +99,9 @@ async function main() {
     process.exit(1);
   }
 
-  installRuntime('WARN', { metricsAddress: `${HOST}:${METRICS_PORT}` });
   mkdirSync(STATE_DIR, { recursive: true });
   const cli = temporalCliPath();
   if (!cli) throw new Error('no Temporal CLI: install one (TEMPORAL_CLI_PATH) or Go, see the README');
-
-  const stops: (() => Promise<unknown> | void)[] = [];
-  let stopping = false;
-  const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nsandbox: stopping…');
-    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
-    process.exit(code);
-  };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
@@ -96,7 +109,15 @@ async function main() {
   // through a codec server of the sandbox's own (local, so without a token: the UI passes none over http).
   const codec = codecFromEnv();
   const codecServer =
-    codec && (await startCodecServer({ codec, host: HOST, port: CODEC_PORT, origins: [`http://localhost:${UI_PORT}`, `http://${HOST}:${UI_PORT}`] }));
+    codec &&
+    (await (
+      await import('./codec-server')
+    ).startCodecServer({
+      codec,
+      host: HOST,
+      port: CODEC_PORT,
+      origins: [`http://localhost:${UI_PORT}`, `http://${HOST}:${UI_PORT}`],
+    }));
   if (codecServer) stops.push(() => codecServer.close());
 
   const server = spawn(
@@ -128,32 +149,55 @@ async function main() {
       void stopAll(1);
     }
   });
-  await waitForTemporal(server);
+  void (async () => {
+    while (server.exitCode === null && !(await answersHttp(`http://${HOST}:${UI_PORT}/`))) await sleep(20);
+    if (server.exitCode === null) console.log(`sandbox: Web UI ready at http://localhost:${UI_PORT} after ${elapsed()}`);
+  })();
 
-  const sims: RunningSimulators = await startSimulators({ host: HOST, ports: SIM_PORTS });
+  // While the dev server boots: the SDK runtime (before any connection), the simulators, the bundle, the audit store.
+  const { createWorkers, installRuntime, runWorkers } = await import('../workers');
+  installRuntime('WARN', { metricsAddress: `${HOST}:${METRICS_PORT}` });
+  const temporal = waitForTemporal(server);
+  temporal.catch(() => undefined); // awaited below, after the others
+  await turn();
+  const { cachedWorkflowBundle } = await import('./build-workflows');
+  const bundle = cachedWorkflowBundle({ onBuild: () => console.log('sandbox: bundling the workflows (their sources changed since the cached bundle)…') });
+  bundle.catch(() => undefined);
+  await turn();
+  const { startSimulators } = await import('../simulators/runtime');
+  const sims = await startSimulators({ host: HOST, ports: SIM_PORTS });
   stops.push(() => sims.close());
+  await turn();
+  const { auditStoreFromEnv } = await import('../audit/from-env');
+  // Audit records go to the embedded PGlite store in the state directory (CLOUD_RELEASE_AUDIT_* override it).
+  const auditStore = await auditStoreFromEnv({ ...process.env, CLOUD_RELEASE_AUDIT_DIR: process.env.CLOUD_RELEASE_AUDIT_DIR || join(STATE_DIR, 'audit') });
+  stops.push(() => auditStore.close());
+  await turn();
 
   // The worker takes its configuration the way it would in production: a config file and credentials by reference.
+  const [{ sandboxProviderConfig }, { parseConfig }, { createAdapters }] = await Promise.all([
+    import('../simulators/sandbox-config'),
+    import('../providers/config'),
+    import('../providers/registry'),
+  ]);
   const { config, env } = sandboxProviderConfig(sims.endpoints);
   const configPath = join(STATE_DIR, 'providers.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const { adapters } = createAdapters(parseConfig(config, configPath), { ...process.env, ...env });
-  // Audit records go to the embedded PGlite store in .sandbox/audit (CLOUD_RELEASE_AUDIT_* override it).
-  const auditStore = await auditStoreFromEnv();
-  stops.push(() => auditStore.close());
-  const connection = await NativeConnection.connect({ address: `${HOST}:${TEMPORAL_PORT}` });
+  const connection = await temporal;
+  stops.push(() => connection.close());
   const workers = await createWorkers({
     connection,
     namespace: 'default',
     taskQueue: TASK_QUEUE,
     deps: { adapters, auditStore },
+    workflowBundle: { code: (await bundle).code },
     dataConverter: codec && { payloadCodecs: [codec] },
   });
   const running = runWorkers(workers);
   stops.push(async () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await running.catch(() => undefined);
-    await connection.close();
   });
   // A worker that fails takes the others down (runWorkers); then the whole sandbox stops, naming its error.
   running.catch((err: unknown) => {
@@ -161,12 +205,15 @@ async function main() {
     console.error(`sandbox: ${err instanceof Error ? err.message : String(err)}`);
     void stopAll(1);
   });
+  const providerQueues = PROVIDERS.map((p) => `.${p}`).join(', ');
+  console.log(`sandbox: worker polling on ${TASK_QUEUE} (+ ${providerQueues}) after ${elapsed()}`);
 
+  const stateNote = process.env.SANDBOX_STATE_DIR ? STATE_DIR : '.sandbox';
   console.log(`
 sandbox is up
-  Temporal gRPC      ${HOST}:${TEMPORAL_PORT}   (namespace default; state in .sandbox/temporal.db)
+  Temporal gRPC      ${HOST}:${TEMPORAL_PORT}   (namespace default; state in ${join(stateNote, 'temporal.db')})
   Web UI             http://localhost:${UI_PORT}
-  worker             task queue ${TASK_QUEUE} (+ ${TASK_QUEUE}.alibaba, .baidu, .huawei)
+  worker             task queue ${TASK_QUEUE} (+ ${providerQueues})
   simulators         alibaba ${sims.endpoints.alibaba}  baidu ${sims.endpoints.baidu}  huawei ${sims.endpoints.huawei}
   simulator admin    ${sims.endpoints.admin}/admin/state   (calls: /admin/calls)
   metrics            http://${HOST}:${METRICS_PORT}/metrics   (Prometheus: the SDK's and the project's)
@@ -182,7 +229,7 @@ Ctrl-C stops everything.`);
   await running.catch(() => undefined); // reported above
 }
 
-main().catch((err) => {
-  console.error(`sandbox: ${err instanceof Error ? err.message : err}`);
-  process.exit(1);
+main().catch(async (err: unknown) => {
+  console.error(`sandbox: ${err instanceof Error ? err.message : String(err)}`);
+  await stopAll(1);
 });

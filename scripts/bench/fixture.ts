@@ -18,11 +18,18 @@ export function benchInstanceId(index: number): string {
   return `i-bench${String(index).padStart(6, '0')}`;
 }
 
+/** The fleet's instances, i-fleet000001, …: tagged `group=fleet`, so a batch's selector finds them and nothing else. */
+export function fleetInstanceId(index: number): string {
+  return `i-fleet${String(index).padStart(6, '0')}`;
+}
+
+export const FLEET_TAG = { key: 'group', value: 'fleet' } as const;
+
 /** Every release in the bench ends the same way, so one instance's shape is the whole fixture. */
-function benchInstance(id: string): Pick<Required<AlibabaSection>, 'instances' | 'disks' | 'snapshots'> {
+function benchInstance(id: string, tags: Record<string, string>): Pick<Required<AlibabaSection>, 'instances' | 'disks' | 'snapshots'> {
   const stem = id.slice(2);
   return {
-    instances: [{ id, name: `bench-${stem}`, status: 'Stopped', chargeType: 'PostPaid', createdAt: '-30d', tags: { env: 'bench' } }],
+    instances: [{ id, name: `bench-${stem}`, status: 'Stopped', chargeType: 'PostPaid', createdAt: '-30d', tags: { env: 'bench', ...tags } }],
     disks: [
       { id: `d-${stem}sys`, instanceId: id, type: 'system', sizeGb: 40, deleteWithInstance: true, deleteAutoSnapshot: true, createdAt: '-30d' },
       { id: `d-${stem}dat`, instanceId: id, type: 'data', sizeGb: 200, deleteWithInstance: true, deleteAutoSnapshot: true, createdAt: '-30d' },
@@ -36,10 +43,10 @@ function benchInstance(id: string): Pick<Required<AlibabaSection>, 'instances' |
 }
 
 /**
- * A whole simulator fixture with `count` bench instances on Alibaba. Baidu and Huawei keep their default
- * sections: the sandbox provider config needs each provider's access key even though the bench never calls them.
+ * A whole simulator fixture with `count` bench instances and `fleet` fleet instances on Alibaba. Baidu and Huawei keep
+ * their default sections: the sandbox provider config needs each provider's access key even though the bench never calls them.
  */
-export function benchFixture(count: number, timing: BenchTiming): Fixture {
+export function benchFixture(count: number, fleet: number, timing: BenchTiming): Fixture {
   const defaults = defaultFixture();
   const alibaba: Required<Pick<AlibabaSection, 'instances' | 'disks' | 'snapshots'>> & AlibabaSection = {
     accessKeys: (defaults.alibaba as AlibabaSection).accessKeys,
@@ -48,11 +55,12 @@ export function benchFixture(count: number, timing: BenchTiming): Fixture {
     disks: [],
     snapshots: [],
   };
-  for (let i = 1; i <= count; i++) {
-    const one = benchInstance(benchInstanceId(i));
+  const add = (one: ReturnType<typeof benchInstance>) => {
     alibaba.instances.push(...one.instances);
     alibaba.disks.push(...one.disks);
     alibaba.snapshots.push(...one.snapshots);
-  }
+  };
+  for (let i = 1; i <= count; i++) add(benchInstance(benchInstanceId(i), {}));
+  for (let i = 1; i <= fleet; i++) add(benchInstance(fleetInstanceId(i), { [FLEET_TAG.key]: FLEET_TAG.value }));
   return { alibaba, baidu: defaults.baidu, huawei: defaults.huawei };
 }
