@@ -38,12 +38,13 @@ export async function translated<T>(fn: () => Promise<T>, opts: { destructive?: 
  * timeout (seconds) instead of its start-to-close timeout.
  */
 export async function heartbeating<T>(fn: () => Promise<T>): Promise<T> {
+  // A local activity has no heartbeat (the workflow task's own timeout covers it).
   const context = activityContext();
-  const beat = context && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  const beat = context && !context.info.isLocal && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await fn();
   } finally {
-    clearInterval(beat);
+    if (beat) clearInterval(beat);
   }
 }
 

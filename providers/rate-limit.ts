@@ -37,8 +37,18 @@ export interface RateLimits {
   close(): Promise<void>;
 }
 
-/** The spacing of a rate in whole microseconds, rounded up: two slots are never closer than 1/rate. */
-const spacingMicros = (requestsPerSecond: number) => Math.ceil(1e6 / requestsPerSecond);
+/**
+ * Slots are booked this much below the configured rate: a request leaves at its slot, but reaches the provider a few
+ * milliseconds later or earlier than its neighbours (event loop, connection, another process), and the provider counts
+ * arrivals. At 40/s a jitter of one slot (25 ms) would otherwise show as 41 requests in some second.
+ */
+export const RATE_MARGIN = 0.95;
+
+/** The spacing of a rate in whole microseconds, rounded up: two slots are never closer than 1/(rate × RATE_MARGIN). */
+const spacingMicros = (requestsPerSecond: number) => Math.ceil(1e6 / (requestsPerSecond * RATE_MARGIN));
+
+/** Milliseconds between two slots at `requestsPerSecond`. */
+export const slotSpacingMs = (requestsPerSecond: number) => spacingMicros(requestsPerSecond) / 1000;
 
 const refused = (provider: Provider, code: string, why: string) => new ProviderError(provider, code, `request not sent: ${why}`, 'retryable');
 

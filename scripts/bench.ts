@@ -562,8 +562,11 @@ async function fleetSection(rig: Rig, taskQueue: string) {
 // ---------------------------------------------------------------------------------------------- the run
 
 async function bench(teardown: Teardown): Promise<void> {
-  const host = { cpus: availableParallelism(), load: loadavg().map((l) => Number(l.toFixed(2))), node: process.version };
-  console.log(`host: ${host.cpus} CPUs, load average ${host.load.join(' ')}; node ${host.node}`);
+  console.log(
+    `host: ${availableParallelism()} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; node ${process.version}`,
+  );
   console.log(`bench: ${JSON.stringify(CFG)}`);
 
   let next = 1;
@@ -581,9 +584,27 @@ async function bench(teardown: Teardown): Promise<void> {
   await Promise.all([...warm.map((id) => runRelease(rig.client, taskQueue, id)), ...warm.map((id) => runFloor(rig.client, taskQueue, id))]);
 
   const pairs: { release: Measured; floor: Measured }[] = [];
+  const pairFigures = ({ release, floor }: { release: Measured; floor: Measured }): Figure[] => {
+    const c = release.concurrency;
+    return [
+      {
+        figure: `releases/s at ${c === 1 ? '1 (sequential)' : c}`,
+        value: release.perSecond,
+        floor: floor.perSecond,
+        target: c >= 64 ? { ratioAtLeast: 0.9 } : undefined,
+      },
+      { figure: `p50 ms at ${c}`, value: release.p50, floor: floor.p50, target: c === 1 ? { ratioAtMost: 1.2 } : undefined },
+      { figure: `p95 ms at ${c}`, value: release.p95, floor: floor.p95 },
+      { figure: `CPU ms/release at ${c} (worker + server)`, value: release.cpu.worker + release.cpu.server, floor: floor.cpu.worker + floor.cpu.server },
+    ];
+  };
+  const paired = (pair: { release: Measured; floor: Measured }) => {
+    pairs.push(pair);
+    results.record(`c${pair.release.concurrency}`, { release: { ...pair.release, calls: undefined }, floor: pair.floor }, pairFigures(pair));
+  };
   if (CFG.sequential > 0) {
     step(`${CFG.sequential} releases one at a time, each followed by a floor run`);
-    pairs.push(await sequential(rig, meter, taskQueue, take(CFG.sequential)));
+    paired(await sequential(rig, meter, taskQueue, take(CFG.sequential)));
   }
   for (const [i, size] of CFG.sizes.entries()) {
     step(`${size} concurrent releases and ${size} concurrent floor runs`);
@@ -591,146 +612,118 @@ async function bench(teardown: Teardown): Promise<void> {
     // Alternate which goes first, so neither always meets the other's leftovers.
     if (i % 2 === 0) {
       const release = await releaseBatch(rig, meter, taskQueue, ids);
-      pairs.push({ release, floor: await floorBatch(rig, meter, taskQueue, ids) });
+      paired({ release, floor: await floorBatch(rig, meter, taskQueue, ids) });
     } else {
       const floor = await floorBatch(rig, meter, taskQueue, ids);
-      pairs.push({ release: await releaseBatch(rig, meter, taskQueue, ids), floor });
+      paired({ release: await releaseBatch(rig, meter, taskQueue, ids), floor });
     }
   }
-  const allCalls = pairs.flatMap((p) => p.release.calls ?? []);
-  const released = pairs.reduce((n, p) => n + p.release.count, 0);
-  const calls = callFigures(allCalls, Math.max(released, 1));
-  const peakMain = Math.max(0, ...pairs.map((p) => peakInWindow((p.release.calls ?? []).map((c) => Date.parse(c.at)))));
-
-  let rate: Awaited<ReturnType<typeof rateSection>> | undefined;
+  if (pairs.length > 0) {
+    const calls = callFigures(
+      pairs.flatMap((p) => p.release.calls ?? []),
+      pairs.reduce((n, p) => n + p.release.count, 0),
+    );
+    const peakMain = Math.max(0, ...pairs.map((p) => peakInWindow((p.release.calls ?? []).map((c) => Date.parse(c.at)))));
+    const min = minimum.inspect + minimum.destroy + minimum.status + minimum.cleanup + minimum.verify;
+    const mainLimit = rig.providerConfig.config.providers.alibaba.rateLimit.requestsPerSecond;
+    results.record('calls', { ...calls, minimum }, [
+      { figure: 'history events/release', value: pairs[0].release.events, floor: pairs[0].floor.events, target: { ratioAtMost: 1.1 } },
+      {
+        figure: 'provider calls/release',
+        value: calls.perRelease,
+        floor: min,
+        target: { ratioAtMost: 1 },
+        note: `minimum: inspect ${minimum.inspect} + destroy ${minimum.destroy} + status ${minimum.status} + cleanup ${minimum.cleanup} + verify ${minimum.verify}`,
+      },
+      { figure: 'peak requests/s (runs above)', value: peakMain, floor: mainLimit, target: { ratioAtMost: 1 }, note: 'floor column: the configured limit' },
+    ]);
+  }
   if (CFG.rateReleases > 0) {
     step(`${CFG.rateReleases} releases at a limit of ${CFG.rateLimit} requests/s, shared by two worker processes`);
-    rate = await rateSection(rig, take(CFG.rateReleases));
+    const rate = await rateSection(rig, take(CFG.rateReleases));
+    results.record('rate', rate, [
+      {
+        figure: `peak requests/s at limit ${rate.limit}, 2 workers`,
+        value: rate.peakPerSecond,
+        floor: rate.limit,
+        target: { ratioAtMost: 1 },
+        note: 'floor column: the configured limit',
+      },
+      {
+        figure: `seconds for ${rate.releases} releases at the limit`,
+        value: rate.seconds,
+        floor: rate.atLimitSeconds,
+        note: `${rate.requests} requests / ${rate.limit} per s`,
+      },
+    ]);
   }
-  let parked: Awaited<ReturnType<typeof parkedSection>> | undefined;
   if (CFG.parked > 0) {
     step(`${CFG.parked} releases parked at the backup gate, then confirmed`);
-    parked = await parkedSection(rig, worker, taskQueue, take(CFG.parked));
+    const parked = await parkedSection(rig, worker, taskQueue, take(CFG.parked));
+    results.record('parked', parked, [
+      {
+        figure: `worker RSS MiB, ${parked.count} parked`,
+        value: parked.rssParkedMiB,
+        target: { atMost: 512 },
+        note: `${parked.rssBeforeMiB.toFixed(0)} MiB before`,
+      },
+      { figure: 'RSS KiB per parked release', value: parked.perReleaseKiB },
+      { figure: `seconds for ${parked.count} confirmed to finish`, value: parked.finishSeconds, note: `${parked.finishPerSecond.toFixed(1)} releases/s` },
+    ]);
   }
-  let fleet: Awaited<ReturnType<typeof fleetSection>> | undefined;
   if (CFG.fleet > 0) {
     step(`a batchRelease of ${CFG.fleet} resources`);
-    fleet = await fleetSection(rig, taskQueue);
+    const fleet = await fleetSection(rig, taskQueue);
+    results.record('fleet', fleet, [
+      {
+        figure: `fleet of ${fleet.resources}: seconds`,
+        value: fleet.seconds,
+        note: `${fleet.perSecond.toFixed(1)} releases/s, ${fleet.batchRuns} continue-as-new`,
+      },
+      { figure: 'fleet: largest history (events)', value: fleet.largestHistory.events, target: { atMost: 10_000 }, note: fleet.largestHistory.workflowId },
+    ]);
   }
   // The rig is done: stop it before timing `npm start`, which must not share the machine with it.
   await teardown.run();
-  let start: { uiReadyMs: number; workerPollingMs: number } | undefined;
   if (CFG.startRuns > 0) {
     step(`npm start, ${CFG.startRuns} measured runs`);
     const { measureStart } = await import('./bench/start');
-    start = await measureStart({ runs: CFG.startRuns });
+    const start = await measureStart({ runs: CFG.startRuns });
+    results.record('start', start, [
+      { figure: 'npm start → worker polling, ms', value: start.workerPollingMs, target: { atMost: 3_000 } },
+      { figure: 'npm start → UI ready, ms', value: start.uiReadyMs },
+    ]);
   }
-
-  const figures: Figure[] = [];
-  for (const { release, floor } of pairs) {
-    const c = release.concurrency;
-    figures.push({
-      figure: `releases/s at ${c === 1 ? '1 (sequential)' : c}`,
-      value: release.perSecond,
-      floor: floor.perSecond,
-      target: c >= 64 ? { ratioAtLeast: 0.9 } : undefined,
-    });
-    figures.push({ figure: `p50 ms at ${c}`, value: release.p50, floor: floor.p50, target: c === 1 ? { ratioAtMost: 1.2 } : undefined });
-    figures.push({ figure: `p95 ms at ${c}`, value: release.p95, floor: floor.p95 });
-    figures.push({
-      figure: `CPU ms/release at ${c} (worker + server)`,
-      value: release.cpu.worker + release.cpu.server,
-      floor: floor.cpu.worker + floor.cpu.server,
-    });
-  }
-  const { release: one, floor: oneFloor } = pairs[0] ?? {};
-  if (one && oneFloor) figures.push({ figure: 'history events/release', value: one.events, floor: oneFloor.events, target: { ratioAtMost: 1.1 } });
-  const min = minimum.inspect + minimum.destroy + minimum.status + minimum.cleanup + minimum.verify;
-  figures.push({
-    figure: 'provider calls/release',
-    value: calls.perRelease,
-    floor: min,
-    target: { ratioAtMost: 1 },
-    note: `minimum: inspect ${minimum.inspect} + destroy ${minimum.destroy} + status ${minimum.status} + cleanup ${minimum.cleanup} + verify ${minimum.verify}`,
-  });
-  const mainLimit = rig.providerConfig.config.providers.alibaba.rateLimit.requestsPerSecond;
-  figures.push({
-    figure: 'peak requests/s (main runs)',
-    value: peakMain,
-    floor: mainLimit,
-    target: { ratioAtMost: 1 },
-    note: 'floor column: the configured limit',
-  });
-  if (rate) {
-    figures.push({
-      figure: `peak requests/s at limit ${rate.limit}, 2 workers`,
-      value: rate.peakPerSecond,
-      floor: rate.limit,
-      target: { ratioAtMost: 1 },
-      note: 'floor column: the configured limit',
-    });
-    figures.push({
-      figure: `seconds for ${rate.releases} releases at the limit`,
-      value: rate.seconds,
-      floor: rate.atLimitSeconds,
-      note: `${rate.requests} requests / ${rate.limit} per s`,
-    });
-  }
-  if (parked) {
-    figures.push({
-      figure: `worker RSS MiB, ${parked.count} parked`,
-      value: parked.rssParkedMiB,
-      target: { atMost: 512 },
-      note: `${parked.rssBeforeMiB.toFixed(0)} MiB before`,
-    });
-    figures.push({ figure: 'RSS KiB per parked release', value: parked.perReleaseKiB });
-    figures.push({
-      figure: `seconds for ${parked.count} confirmed to finish`,
-      value: parked.finishSeconds,
-      note: `${parked.finishPerSecond.toFixed(1)} releases/s`,
-    });
-  }
-  if (fleet) {
-    figures.push({
-      figure: `fleet of ${fleet.resources}: seconds`,
-      value: fleet.seconds,
-      note: `${fleet.perSecond.toFixed(1)} releases/s, ${fleet.batchRuns} batch runs`,
-    });
-    figures.push({
-      figure: 'fleet: largest history (events)',
-      value: fleet.largestHistory.events,
-      target: { atMost: 10_000 },
-      note: fleet.largestHistory.workflowId,
-    });
-  }
-  if (start) {
-    figures.push({ figure: 'npm start → worker polling, ms', value: start.workerPollingMs, target: { atMost: 3_000 } });
-    figures.push({ figure: 'npm start → UI ready, ms', value: start.uiReadyMs });
-  }
-
-  const results = {
-    at: new Date().toISOString(),
-    host,
-    config: CFG,
-    figures,
-    pairs: pairs.map(({ release, floor }) => ({ release: { ...release, calls: undefined }, floor })),
-    calls,
-    minimum,
-    rate,
-    parked,
-    fleet,
-    start,
-  };
-  writeFileSync(CFG.out, JSON.stringify(results, null, 2) + '\n');
-  console.log('');
-  printReport(figures);
-  console.log(
-    `\nfigures in ${CFG.out}; calls per release by action: ${Object.entries(calls.byAction)
-      .map(([a, n]) => `${a} ${n.toFixed(2)}`)
-      .join(', ')}`,
-  );
-  console.log('PASS: every release released and verified against the simulator: exactly one DeleteInstances per instance');
+  console.log('\nPASS: every release released and verified against the simulator: exactly one DeleteInstances per instance');
 }
+
+/** Every section's figures and data, written to BENCH_OUT as each section ends: a run stopped half-way keeps what it measured. */
+class Results {
+  readonly figures: Figure[] = [];
+  private readonly data: Record<string, unknown> = { at: new Date().toISOString(), config: CFG };
+  private readonly started = performance.now();
+
+  constructor(host: unknown) {
+    this.data.host = host;
+  }
+
+  record(section: string, data: unknown, figures: Figure[]): void {
+    this.figures.push(...figures);
+    this.data[section] = data;
+    this.data.figures = this.figures;
+    this.data.seconds = ms(this.started) / 1000;
+    writeFileSync(CFG.out, JSON.stringify(this.data, null, 2) + '\n');
+  }
+
+  print(): void {
+    if (this.figures.length === 0) return;
+    console.log('');
+    printReport(this.figures);
+    console.log(`\n${(ms(this.started) / 1000).toFixed(0)} s in all; every figure in ${CFG.out}`);
+  }
+}
+
+const results = new Results({ cpus: availableParallelism(), load: loadavg().map((l) => Number(l.toFixed(2))), node: process.version });
 
 async function main(): Promise<number> {
   Runtime.install({
@@ -758,6 +751,7 @@ async function main(): Promise<number> {
       code = 1;
     });
     teardownCap.cancel();
+    results.print();
   }
   return code;
 }

@@ -40,6 +40,16 @@ export const control = proxyActivities<Pick<Activities, 'recordAudit'>>({
 });
 
 /** `pollFromMs`: the first retry interval of the polls (v2 executions keep their 1 s). */
+/**
+ * v3: the audit record in a local activity, run by the worker that runs the release: no task queue round trip, one
+ * marker. The write is idempotent, so the re-run after a worker dies mid-write (at the workflow task timeout) is safe;
+ * retried without end as above (beyond a minute between attempts the SDK waits on a timer).
+ */
+export const inWorkerAudit = proxyLocalActivities<Pick<Activities, 'recordAudit'>>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: ['AuditStoreMissing', 'InvalidAuditEntry'] },
+});
+
 export function providerActivities(provider: Provider, { pollFromMs = 1_000 }: { pollFromMs?: number } = {}) {
   const taskQueue = providerTaskQueue(workflowInfo().taskQueue, provider);
   const reads = proxyActivities<Pick<Activities, 'inspectResource' | 'resourceStatus' | 'stopInstance'>>({

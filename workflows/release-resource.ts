@@ -31,7 +31,7 @@ import { releaseWorkflowId, type ReleaseRequest, type ValidRequest } from '../do
 import { describedAs, releaseAttributes, startDetails, startSummary } from '../domain/summaries';
 import type { Approval, ItemRecord, Phase, ReleaseReport } from '../domain/report';
 import type { ResourceKind, ResourceRef } from '../domain/resource';
-import { control, inWorker, local, providerActivities, type ProviderActivities } from './proxies';
+import { control, inWorker, inWorkerAudit, local, providerActivities, type ProviderActivities } from './proxies';
 import { Audit, failureMessage, failureTypeOf, isEnding } from './audit';
 import { destructiveCall, judgeDestructive } from './destructive';
 import { drainHost, type DrainResult } from './drain';
@@ -48,8 +48,8 @@ export const RELEASE_V2_PATCH = 'release-v2';
 /** Executions with this marker write their audit record to the audit store when they end (activity recordAudit). */
 export const AUDIT_RECORD_PATCH = 'audit-record';
 /**
- * v3, the lean release: the only marker of its executions (it implies audit-record). Search attributes and memo set at
- * start are not upserted again, the phase attribute changes only where a release can wait, the re-check runs only where
+ * v3, the lean release: the only marker of its executions (it implies audit-record). Validation and the audit record
+ * run as local activities; search attributes and memo set at start are not upserted again, the phase attribute changes only where a release can wait, the re-check runs only where
  * something could have changed since the inspect, the destructive call follows the read it was decided on, and the
  * polls start at 200 ms. Checked before release-v2, so executions started before it replay on v2 (or v1) unchanged.
  */
@@ -126,10 +126,11 @@ class Release {
     if (this.version === 2 && !patched(AUDIT_RECORD_PATCH)) return;
     const { workflowId, runId } = workflowInfo();
     try {
+      const entry = { workflowId, runId, kind: 'release' as const, report, failureType };
       await CancellationScope.nonCancellable(() =>
-        control.recordAudit.executeWithOptions({ summary: `write the audit record (${report.outcome})` }, [
-          { workflowId, runId, kind: 'release', report, failureType },
-        ]),
+        this.version === 3
+          ? inWorkerAudit.recordAudit(entry)
+          : control.recordAudit.executeWithOptions({ summary: `write the audit record (${report.outcome})` }, [entry]),
       );
     } catch (err) {
       log.error('the audit record was not written: the history keeps it until the namespace retention', { error: failureMessage(err) });

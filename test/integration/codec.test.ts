@@ -120,10 +120,12 @@ describe('payload encryption', () => {
     expect(patchMarkers.map((e) => text(e.markerRecordedEventAttributes!.details!['patch-data'].payloads![0].data))).toEqual([
       '{"id":"release-v3","deprecated":false}',
     ]);
-    // The local activity's marker: its result is the worker's (encrypted), its `meta` (activity ID, attempt, time), under `data`, the SDK's.
+    // The local activities' markers: their results are the worker's (encrypted); their metadata (activity ID, attempt,
+    // time, under `data`) the SDK's.
     const laMarkers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
-    expect(laMarkers).toHaveLength(1);
-    const laMeta = laMarkers[0].markerRecordedEventAttributes!.details!.data.payloads!;
+    // Validation and the audit record.
+    expect(laMarkers).toHaveLength(2);
+    const laMeta = laMarkers.flatMap((m) => m.markerRecordedEventAttributes!.details!.data.payloads!);
     for (const p of laMeta) {
       expect(text(p.data)).not.toContain(input.resourceId);
       expect(text(p.data)).not.toContain(ticket);
