@@ -16,7 +16,7 @@
 //   BENCH_SIZES        concurrent releases per batch [16,64,256]
 //   BENCH_RATE_LIMIT   the limit of the rate section, requests/s [40]; BENCH_RATE_RELEASES its releases [60]
 //   BENCH_PARKED       releases parked at the backup gate [2000]
-//   BENCH_FLEET        resources of the batch [10000]
+//   BENCH_FLEET        resources of the batch [5000; 10000 alone takes about 12 minutes here, README "Performance"]
 //   BENCH_START_RUNS   measured `npm start` runs [3]
 //   BENCH_MAX_CACHED   the worker's workflow cache size [the product's default]
 //   BENCH_DELETE_MS    how long an accepted DeleteInstance takes in the simulator [0]
@@ -33,7 +33,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { batchHandle, batchWorkflowId, startBatch } from '../client/batch';
+import { batchHandle, batchProgress, batchWorkflowId, startBatch } from '../client/batch';
 import { confirmBackup, startRelease } from '../client/release';
 import { SEARCH_ATTRIBUTES } from '../common/temporal';
 import type { ReleaseReport } from '../domain/report';
@@ -48,7 +48,8 @@ import { createAuditSchema } from './audit-schema';
 import { BENCH_REGION, FLEET_TAG, benchFixture, benchInstanceId } from './bench/fixture';
 import type { FloorInput } from './bench/floor';
 import { printReport, type Figure } from './bench/report';
-import { childPid, peakInWindow, percentile, readProcess } from './bench/stats';
+import { averageRate, childPid, peakInWindow, percentile, readProcess } from './bench/stats';
+import { RATE_MARGIN } from '../providers/rate-limit';
 import type { BenchWorkerConfig, BenchWorkerMessage } from './bench/worker-process';
 import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from './dev-server';
 
@@ -77,7 +78,7 @@ const CFG = {
   rateLimit: envInt('BENCH_RATE_LIMIT', 40),
   rateReleases: envInt('BENCH_RATE_RELEASES', 60),
   parked: envInt('BENCH_PARKED', 2000),
-  fleet: envInt('BENCH_FLEET', 10_000),
+  fleet: envInt('BENCH_FLEET', 5_000),
   startRuns: envInt('BENCH_START_RUNS', 3),
   maxCached: process.env.BENCH_MAX_CACHED ? envInt('BENCH_MAX_CACHED', 0) : undefined,
   deleteMs: envInt('BENCH_DELETE_MS', 0),
@@ -307,10 +308,22 @@ interface Measured {
   p50: number;
   p95: number;
   /** CPU ms per workflow of the worker process and of the dev server. */
-  cpu: { worker: number; server: number };
+  cpu: Cpu;
   events: number;
   calls?: CallRecord[];
 }
+
+/** CPU ms: the worker process, the dev server, and this process (the simulators, who answer the requests, and the client). */
+interface Cpu {
+  worker: number;
+  server: number;
+  bench: number;
+}
+
+const benchCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 class Meter {
   constructor(
@@ -319,20 +332,12 @@ class Meter {
   ) {}
 
   read() {
-    return { worker: readProcess(this.worker.child.pid)?.cpuMs ?? NaN, server: readProcess(this.rig.serverPid)?.cpuMs ?? NaN };
+    return { worker: readProcess(this.worker.child.pid)?.cpuMs ?? NaN, server: readProcess(this.rig.serverPid)?.cpuMs ?? NaN, bench: benchCpuMs() };
   }
 }
 
 /** A group of runs, measured: `concurrency` 1 runs them one after the other (the caller interleaves). */
-async function measure(
-  rig: Rig,
-  meter: Meter,
-  kind: Measured['kind'],
-  runs: Run[],
-  wallMs: number,
-  cpu0: { worker: number; server: number },
-  concurrency: number,
-): Promise<Measured> {
+async function measure(rig: Rig, meter: Meter, kind: Measured['kind'], runs: Run[], wallMs: number, cpu0: Cpu, concurrency: number): Promise<Measured> {
   const cpu1 = meter.read();
   const wrong = runs.filter((r) => r.outcome !== 'released');
   if (wrong.length > 0) throw new BenchFailure(`${wrong.length} ${kind} run(s) did not end released, e.g. ${wrong[0].id}: ${wrong[0].outcome}`);
@@ -351,7 +356,11 @@ async function measure(
       runs.map((r) => r.ms),
       95,
     ),
-    cpu: { worker: (cpu1.worker - cpu0.worker) / runs.length, server: (cpu1.server - cpu0.server) / runs.length },
+    cpu: {
+      worker: (cpu1.worker - cpu0.worker) / runs.length,
+      server: (cpu1.server - cpu0.server) / runs.length,
+      bench: (cpu1.bench - cpu0.bench) / runs.length,
+    },
     events: history.events?.length ?? 0,
   };
 }
@@ -395,10 +404,11 @@ async function sequential(rig: Rig, meter: Meter, taskQueue: string, ids: string
   await rig.admin.clearCalls();
   const rel: Run[] = [];
   const flo: Run[] = [];
-  const cpu = { release: { worker: 0, server: 0 }, floor: { worker: 0, server: 0 } };
-  const add = (into: { worker: number; server: number }, a: { worker: number; server: number }, b: { worker: number; server: number }) => {
+  const cpu = { release: { worker: 0, server: 0, bench: 0 }, floor: { worker: 0, server: 0, bench: 0 } };
+  const add = (into: Cpu, a: Cpu, b: Cpu) => {
     into.worker += b.worker - a.worker;
     into.server += b.server - a.server;
+    into.bench += b.bench - a.bench;
   };
   const start = performance.now();
   for (const id of ids) {
@@ -414,8 +424,9 @@ async function sequential(rig: Rig, meter: Meter, taskQueue: string, ids: string
   const zero = meter.read();
   const release = await measure(rig, meter, 'release', rel, wall, zero, 1);
   const floor = await measure(rig, meter, 'floor', flo, wall, zero, 1);
-  release.cpu = { worker: cpu.release.worker / ids.length, server: cpu.release.server / ids.length };
-  floor.cpu = { worker: cpu.floor.worker / ids.length, server: cpu.floor.server / ids.length };
+  const per = (c: Cpu): Cpu => ({ worker: c.worker / ids.length, server: c.server / ids.length, bench: c.bench / ids.length });
+  release.cpu = per(cpu.release);
+  floor.cpu = per(cpu.floor);
   release.calls = await checkDeletes(rig, ids);
   return { release, floor };
 }
@@ -474,6 +485,8 @@ async function rateSection(rig: Rig, ids: string[]) {
     releases: ids.length,
     requests: calls.length,
     peakPerSecond: peakInWindow(calls.map((c) => Date.parse(c.at))),
+    /** Over the whole section, first request to last, as the simulator logged them. */
+    averagePerSecond: averageRate(calls.map((c) => Date.parse(c.at))),
     seconds: wallMs / 1000,
     /** The time the requests need at the limit: the floor of this section. */
     atLimitSeconds: calls.length / CFG.rateLimit,
@@ -486,7 +499,10 @@ async function parkedCount(client: Client, taskQueue: string): Promise<number> {
   return count;
 }
 
-async function parkedSection(rig: Rig, worker: WorkerProcess, taskQueue: string, ids: string[]) {
+/** On a worker process of its own, fresh: its RSS is what the parked releases hold, not what earlier sections left. */
+async function parkedSection(rig: Rig, ids: string[]) {
+  const taskQueue = `bench-parked-${randomUUID()}`;
+  const worker = await startWorker(rig, taskQueue);
   await rig.admin.clearCalls();
   const before = await worker.memory();
   const start = performance.now();
@@ -533,7 +549,14 @@ async function fleetSection(rig: Rig, taskQueue: string) {
     },
     { id, taskQueue },
   );
-  const result = await handle.result();
+  // A line a minute: a long batch shows how far it is.
+  const ticker = setInterval(() => {
+    batchProgress(batchHandle(rig.client, id)).then(
+      (p) => console.log(`    ${p.byPhase.ended} of ${CFG.fleet} ended after ${(ms(start) / 1000).toFixed(0)} s (run ${p.runs + 1})`),
+      noop,
+    );
+  }, 60_000);
+  const result = await handle.result().finally(() => clearInterval(ticker));
   const wallMs = ms(start);
   const released = result.counts.released ?? 0;
   if (released !== CFG.fleet) throw new BenchFailure(`the fleet batch released ${released} of ${CFG.fleet}: ${JSON.stringify(result.counts)}`);
@@ -596,6 +619,7 @@ async function bench(teardown: Teardown): Promise<void> {
       { figure: `p50 ms at ${c}`, value: release.p50, floor: floor.p50, target: c === 1 ? { ratioAtMost: 1.2 } : undefined },
       { figure: `p95 ms at ${c}`, value: release.p95, floor: floor.p95 },
       { figure: `CPU ms/release at ${c} (worker + server)`, value: release.cpu.worker + release.cpu.server, floor: floor.cpu.worker + floor.cpu.server },
+      { figure: `CPU ms/release at ${c} (simulators + client)`, value: release.cpu.bench, floor: floor.cpu.bench },
     ];
   };
   const paired = (pair: { release: Measured; floor: Measured }) => {
@@ -647,7 +671,7 @@ async function bench(teardown: Teardown): Promise<void> {
         value: rate.peakPerSecond,
         floor: rate.limit,
         target: { ratioAtMost: 1 },
-        note: 'floor column: the configured limit',
+        note: `the configured limit; average ${rate.averagePerSecond.toFixed(1)}/s, booked at ${(rate.limit * RATE_MARGIN).toFixed(1)}/s`,
       },
       {
         figure: `seconds for ${rate.releases} releases at the limit`,
@@ -659,7 +683,7 @@ async function bench(teardown: Teardown): Promise<void> {
   }
   if (CFG.parked > 0) {
     step(`${CFG.parked} releases parked at the backup gate, then confirmed`);
-    const parked = await parkedSection(rig, worker, taskQueue, take(CFG.parked));
+    const parked = await parkedSection(rig, take(CFG.parked));
     results.record('parked', parked, [
       {
         figure: `worker RSS MiB, ${parked.count} parked`,

@@ -1,4 +1,4 @@
-// Activity proxies of batchRelease: discovery on the provider's own (rate-limited) queue, one page per call;
+// Activity proxies of batchRelease: discovery on the provider's own queue, one page (one limited request) per call;
 // following releases and passing approvals to them on the workflow's queue, polling through retries.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';

@@ -11,7 +11,7 @@ import { destructiveCall, judgeDestructive } from './destructive';
 
 /** VMs per ECS delete job. The API takes up to 1000; smaller jobs bound what one failed job takes down. */
 export const DRAIN_BATCH_SIZE = 100;
-/** Jobs in flight at once: with the provider queue's rate limit, this keeps a drain under ECS throttling. */
+/** Jobs in flight at once: with the provider's request limit, this keeps a drain under ECS throttling. */
 export const DRAIN_CONCURRENCY = 2;
 /** Reads of VMs whose fate is unknown, while the provider is still deleting them. */
 const SETTLE_ATTEMPTS = 20;

@@ -1,4 +1,4 @@
-// The sweep's activities: discovery pages on the provider's rate-limited queue, owner webhooks on the workflow's own.
+// The sweep's activities: discovery pages on the provider's queue (one limited request each), owner webhooks on the workflow's own.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ActivityFailureType as F } from '../common/failure-types';

@@ -61,3 +61,10 @@ export function peakInWindow(times: number[], windowMs = 1_000): number {
   }
   return best;
 }
+
+/** Requests per second from the first to the last of `times` (ms). */
+export function averageRate(times: number[]): number {
+  if (times.length < 2) return NaN;
+  const span = Math.max(...times) - Math.min(...times);
+  return span > 0 ? ((times.length - 1) * 1000) / span : NaN;
+}

@@ -1,7 +1,7 @@
 // The bench's arithmetic (scripts/bench/): what it prints beside each target must be computed right.
 import { describe, expect, it } from 'vitest';
 import { meets } from '../../scripts/bench/report';
-import { peakInWindow, percentile } from '../../scripts/bench/stats';
+import { averageRate, peakInWindow, percentile } from '../../scripts/bench/stats';
 
 describe('bench figures', () => {
   it('percentile is nearest-rank over an unsorted list', () => {
@@ -17,6 +17,11 @@ describe('bench figures', () => {
     expect(peakInWindow(Array.from({ length: 11 }, (_, i) => i * 100))).toBe(10);
     expect(peakInWindow([0, 999, 1000, 1001, 1999], 1_000)).toBe(3);
     expect(peakInWindow([3000, 0, 10, 20], 1_000)).toBe(3);
+  });
+
+  it('averageRate is requests per second between the first and the last', () => {
+    expect(averageRate(Array.from({ length: 11 }, (_, i) => i * 100))).toBe(10);
+    expect(averageRate([5])).toBeNaN();
   });
 
   it('a target is met by the ratio to the floor, or by the value itself', () => {
