@@ -49,9 +49,10 @@ export const RELEASE_V2_PATCH = 'release-v2';
 export const AUDIT_RECORD_PATCH = 'audit-record';
 /**
  * v3, the lean release: the only marker of its executions (it implies audit-record). Validation and the audit record
- * run as local activities; search attributes and memo set at start are not upserted again, the phase attribute changes only where a release can wait, the re-check runs only where
- * something could have changed since the inspect, the destructive call follows the read it was decided on, and the
- * polls start at 200 ms. Checked before release-v2, so executions started before it replay on v2 (or v1) unchanged.
+ * run as local activities; search attributes and memo set at start are not upserted again; the phase attribute
+ * changes only where a release can wait; the re-check runs only where something could have changed since the
+ * inspect; the destructive call follows the read it was decided on; the polls start at 200 ms. Checked before
+ * release-v2, so executions started before it replay on v2 (or v1) unchanged.
  */
 export const RELEASE_V3_PATCH = 'release-v3';
 

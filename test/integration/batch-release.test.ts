@@ -237,6 +237,10 @@ describe('batchRelease', { timeout: 120_000 }, () => {
     await h.admin.reset(fleet('t10'));
     const targets = ['i-uf6fleetdecom04', 'i-uf6fleetdecom06', 'i-uf6fleetpaygo12', 'i-uf6fleetexpired01'].map(ali);
     const handle = await start(base(targets, { concurrency: { overall: 1 } }));
+    // Paused once the first release has started (a pause delivered with the start would start none).
+    await expect
+      .poll(async () => (await progressOf(handle)).byPhase.running + (await progressOf(handle)).byPhase.ended, { timeout: 20_000 })
+      .toBeGreaterThan(0);
     await pauseBatch(handle, { by: 'alice@platform' });
     await expect.poll(async () => (await progressOf(handle)).byPhase.ended, { timeout: 20_000 }).toBe(1);
     await new Promise((r) => setTimeout(r, 1500));

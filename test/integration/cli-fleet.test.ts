@@ -35,6 +35,8 @@ describe('cloud-release batch, sweep and schedule', { timeout: 60_000 }, () => {
   it('a dry-run batch over the fleet: start -f, watch to the end (exit 0, counts), show every resource, nothing changed', async () => {
     const id = `fleet-dry-${randomUUID().slice(0, 8)}`;
     started.push(`batch/${id}`);
+    // Slow reads, so that the batch still runs when `watch` (a process of its own) starts: a dry run is faster than that.
+    await h.admin.injectFault({ provider: 'alibaba', action: 'DescribeInstances', latencyMs: 1_500 });
     const start = await cli(['batch', 'start', '-f', BATCH, '--id', id, '--no-wait']);
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toContain(`started batch/${id} (dry run: nothing is changed)`);
