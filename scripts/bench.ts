@@ -42,7 +42,7 @@ import { parseConfig } from '../providers/config';
 import { createAdapters } from '../providers/registry';
 import { SimAdminClient } from '../simulators/admin-client';
 import type { CallRecord } from '../simulators/core/call-log';
-import { startSimulators, type RunningSimulators } from '../simulators/runtime';
+import { startSimulators } from '../simulators/runtime';
 import { sandboxProviderConfig } from '../simulators/sandbox-config';
 import { createAuditSchema } from './audit-schema';
 import { BENCH_REGION, FLEET_TAG, benchFixture, benchInstanceId } from './bench/fixture';
@@ -159,7 +159,6 @@ interface Rig {
   client: Client;
   address: string;
   admin: SimAdminClient;
-  sims: RunningSimulators;
   providerConfig: ReturnType<typeof sandboxProviderConfig>;
   bundlePath: string;
   auditUrl: string;
@@ -197,7 +196,6 @@ async function setUp(teardown: Teardown, inventory: number): Promise<Rig> {
     client: env.client,
     address: env.address,
     admin: new SimAdminClient(sims.endpoints.admin),
-    sims,
     providerConfig: sandboxProviderConfig(sims.endpoints, fixture),
     bundlePath,
     auditUrl: audit.url,
@@ -337,8 +335,15 @@ class Meter {
 }
 
 /** A group of runs, measured: `concurrency` 1 runs them one after the other (the caller interleaves). */
-async function measure(rig: Rig, meter: Meter, kind: Measured['kind'], runs: Run[], wallMs: number, cpu0: Cpu, concurrency: number): Promise<Measured> {
-  const cpu1 = meter.read();
+/** CPU per run between two readings. */
+const perRun = (a: Cpu, b: Cpu, runs: number): Cpu => ({
+  worker: (b.worker - a.worker) / runs,
+  server: (b.server - a.server) / runs,
+  bench: (b.bench - a.bench) / runs,
+});
+
+/** A group of runs, measured: `cpu` is per run; `concurrency` 1 means one after the other (the caller interleaves). */
+async function measure(rig: Rig, kind: Measured['kind'], runs: Run[], wallMs: number, cpu: Cpu, concurrency: number): Promise<Measured> {
   const wrong = runs.filter((r) => r.outcome !== 'released');
   if (wrong.length > 0) throw new BenchFailure(`${wrong.length} ${kind} run(s) did not end released, e.g. ${wrong[0].id}: ${wrong[0].outcome}`);
   const history = await rig.client.workflow.getHandle(runs[0].id).fetchHistory();
@@ -356,11 +361,7 @@ async function measure(rig: Rig, meter: Meter, kind: Measured['kind'], runs: Run
       runs.map((r) => r.ms),
       95,
     ),
-    cpu: {
-      worker: (cpu1.worker - cpu0.worker) / runs.length,
-      server: (cpu1.server - cpu0.server) / runs.length,
-      bench: (cpu1.bench - cpu0.bench) / runs.length,
-    },
+    cpu,
     events: history.events?.length ?? 0,
   };
 }
@@ -387,7 +388,7 @@ async function releaseBatch(rig: Rig, meter: Meter, taskQueue: string, ids: stri
   const cpu0 = meter.read();
   const start = performance.now();
   const runs = await Promise.all(ids.map((id) => runRelease(rig.client, taskQueue, id)));
-  const m = await measure(rig, meter, 'release', runs, ms(start), cpu0, ids.length);
+  const m = await measure(rig, 'release', runs, ms(start), perRun(cpu0, meter.read(), ids.length), ids.length);
   m.calls = await checkDeletes(rig, ids);
   return m;
 }
@@ -396,7 +397,7 @@ async function floorBatch(rig: Rig, meter: Meter, taskQueue: string, ids: string
   const cpu0 = meter.read();
   const start = performance.now();
   const runs = await Promise.all(ids.map((id) => runFloor(rig.client, taskQueue, id)));
-  return measure(rig, meter, 'floor', runs, ms(start), cpu0, ids.length);
+  return measure(rig, 'floor', runs, ms(start), perRun(cpu0, meter.read(), ids.length), ids.length);
 }
 
 /** One at a time, release and floor alternating, so that both see the same server and machine state. */
@@ -420,13 +421,9 @@ async function sequential(rig: Rig, meter: Meter, taskQueue: string, ids: string
     add(cpu.floor, c0, meter.read());
   }
   const wall = ms(start);
-  // measure() reads the CPU again; the per-run sums above are what counts here.
-  const zero = meter.read();
-  const release = await measure(rig, meter, 'release', rel, wall, zero, 1);
-  const floor = await measure(rig, meter, 'floor', flo, wall, zero, 1);
-  const per = (c: Cpu): Cpu => ({ worker: c.worker / ids.length, server: c.server / ids.length, bench: c.bench / ids.length });
-  release.cpu = per(cpu.release);
-  floor.cpu = per(cpu.floor);
+  const none = { worker: 0, server: 0, bench: 0 };
+  const release = await measure(rig, 'release', rel, wall, perRun(none, cpu.release, ids.length), 1);
+  const floor = await measure(rig, 'floor', flo, wall, perRun(none, cpu.floor, ids.length), 1);
   release.calls = await checkDeletes(rig, ids);
   return { release, floor };
 }
@@ -570,7 +567,6 @@ async function fleetSection(rig: Rig, taskQueue: string) {
     workflows++;
     if ((w.historyLength ?? 0) > largest.events) largest = { events: w.historyLength ?? 0, workflowId: w.workflowId };
   }
-  await batchHandle(rig.client, id).describe();
   return {
     resources: CFG.fleet,
     seconds: wallMs / 1000,
