@@ -3,9 +3,10 @@
 // pages alike), so an inspection that reads three APIs counts three. Each request books a slot at least 1/rate after
 // the one before, with no burst ("theoretical arrival time", GCRA with reservations), and never leaves before it: in
 // the process (shared by every worker of it, the adapters being created once per process) or, for several worker
-// processes, through one PostgreSQL row per provider. A late timer (a busy event loop, timers firing on whole
-// milliseconds) can bring two sends closer than their slots, never make more of them than were booked.
-import { Pool } from 'pg';
+// processes, through one PostgreSQL row per provider. A request that would leave more than MAX_LATE_MS after its slot
+// (a busy event loop, a slow answer from the database) books a new one instead: sends late by more than that would
+// bunch with the punctual ones behind them into more than the rate in some second.
+import { Pool, type PoolClient } from 'pg';
 import { redacted, redactUrl } from '../audit/pg';
 import type { Provider } from '../domain/resource';
 import { ProviderError } from './adapter';
@@ -27,6 +28,16 @@ export const UNLIMITED: RequestLimiter = { take: () => Promise.resolve() };
  * count its call as "maybe made" and never repeat it, whereas a refusal is a definite "try later".
  */
 export const MAX_WAIT_MS = 10_000;
+
+/**
+ * The latest a request leaves after its slot; later, the slot is given up (never reused) and a new one booked. Every
+ * send then falls within MAX_LATE_MS after its slot, so a second holds the slots of at most 1 s + MAX_LATE_MS: with
+ * slots at RATE_MARGIN of the rate, that leaves about 25 ms for the jitter on the way to the provider.
+ */
+export const MAX_LATE_MS = 25;
+
+/** A request that missed this many slots in a row is refused (retryable, not sent): the process is too busy to keep time. */
+export const MAX_BOOKINGS = 5;
 
 /** Where a process's limits live. */
 export interface RateLimits {
@@ -52,11 +63,45 @@ export const slotSpacingMs = (requestsPerSecond: number) => spacingMicros(reques
 
 const refused = (provider: Provider, code: string, why: string) => new ProviderError(provider, code, `request not sent: ${why}`, 'retryable');
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The clock a limiter keeps time by (performance.now() ms); tests give one whose timers fire late. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * A slot in local clock time. A shared one is known only to within the database's round trip: the request waits for
+ * the latest time the slot can be (`notBefore`), and counts its lateness from the earliest (`earliest`).
+ */
+interface LocalSlot {
+  notBefore: number;
+  earliest: number;
+}
+
+/** Book a slot and wait for it; book again while the wait overran the slot by more than MAX_LATE_MS. */
+async function waitForSlot(provider: Provider, clock: Clock, book: () => Promise<LocalSlot>): Promise<void> {
+  for (let booking = 1; booking <= MAX_BOOKINGS; booking++) {
+    const { notBefore, earliest } = await book();
+    let now = clock.now();
+    // A timer can fire a little early (libuv's clock is cached per loop turn): sleep again until the slot.
+    for (; now < notBefore; now = clock.now()) await clock.sleep(Math.ceil(notBefore - now));
+    if (now - earliest <= MAX_LATE_MS) return;
+  }
+  throw refused(
+    provider,
+    'RateLimit.Late',
+    `${MAX_BOOKINGS} ${provider} request slots in a row missed by more than ${MAX_LATE_MS} ms (the process is too busy to keep the rate limit)`,
+  );
+}
 
 /** The limit of one provider in this process. */
 export class ProcessRequestLimiter implements RequestLimiter {
-  /** When the next request may go (performance.now() ms): the theoretical arrival time. */
+  /** When the next request may go (clock ms): the theoretical arrival time. */
   private next = -Infinity;
   private readonly spacingMs: number;
 
@@ -64,13 +109,14 @@ export class ProcessRequestLimiter implements RequestLimiter {
     private readonly provider: Provider,
     requestsPerSecond: number,
     private readonly maxWaitMs = MAX_WAIT_MS,
+    private readonly clock: Clock = realClock,
   ) {
     this.spacingMs = spacingMicros(requestsPerSecond) / 1000;
   }
 
-  /** Book the next free slot (performance.now() ms), or refuse one further away than maxWaitMs without booking it. */
+  /** Book the next free slot (clock ms), or refuse one further away than maxWaitMs without booking it. */
   reserve(): number {
-    const now = performance.now();
+    const now = this.clock.now();
     const at = Math.max(this.next, now);
     if (at - now > this.maxWaitMs) {
       throw refused(this.provider, 'RateLimit.WaitTooLong', `no ${this.provider} request slot within ${this.maxWaitMs} ms (rate limit)`);
@@ -79,10 +125,11 @@ export class ProcessRequestLimiter implements RequestLimiter {
     return at;
   }
 
-  async take(): Promise<void> {
-    const at = this.reserve();
-    // A timer can fire a little early (libuv's clock is cached per loop turn): sleep again until the slot.
-    for (let now = performance.now(); now < at; now = performance.now()) await sleep(Math.ceil(at - now));
+  take(): Promise<void> {
+    return waitForSlot(this.provider, this.clock, () => {
+      const at = this.reserve();
+      return Promise.resolve({ notBefore: at, earliest: at });
+    });
   }
 }
 
@@ -95,8 +142,8 @@ export function processRateLimits(): RateLimits {
   };
 }
 
-/** A booked slot: when the request may go (the server's clock, µs since the epoch) and how long to wait for it. */
-export interface Slot {
+/** A booked slot: when the request may go (the server's clock, µs since the epoch), how long to wait for it, and when that is here. */
+export interface Slot extends LocalSlot {
   atMicros: number;
   waitMs: number;
 }
@@ -116,14 +163,18 @@ const BOOK = `
 /**
  * Limits shared by every process pointed at the same database (a schema can be chosen with `?options=-c
  * search_path=…`). The table is created if missing. The server's clock alone decides the slots, so the workers'
- * clocks need not agree; a process sends its request `waitMs` after the answer, i.e. late by the answer's trip.
+ * clocks need not agree; a process sends its request `waitMs` after the answer (never early), and counts the whole
+ * round trip as lateness (the slot may have been as early as `waitMs` after the question).
  */
 export class PgRateLimits implements RateLimits {
   readonly description: string;
   private readonly pool: Pool;
   private table?: Promise<unknown>;
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    private readonly clock: Clock = realClock,
+  ) {
     this.description = `shared through PostgreSQL ${redactUrl(url)}`;
     // Bounded waits: an unreachable or stuck server must refuse the request soon, not hold it past its activity's timeout.
     this.pool = new Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000, query_timeout: 5_000 });
@@ -135,24 +186,27 @@ export class PgRateLimits implements RateLimits {
     const spacing = spacingMicros(requestsPerSecond);
     const book = async (): Promise<Slot> => {
       let rows: { at_us: string; wait_ms: string }[];
+      let client: PoolClient | undefined;
+      let sentAt: number;
       try {
         await this.ensureTable();
-        rows = (await this.pool.query<{ at_us: string; wait_ms: string }>(BOOK, [provider, spacing, MAX_WAIT_MS])).rows;
+        client = await this.pool.connect();
+        // Timed on a connection of its own: a wait for the pool is no part of the round trip.
+        sentAt = this.clock.now();
+        rows = (await client.query<{ at_us: string; wait_ms: string }>(BOOK, [provider, spacing, MAX_WAIT_MS])).rows;
+        client.release();
       } catch (err) {
+        client?.release(true);
         const message = redacted(err instanceof Error ? err.message : String(err), this.url);
         throw refused(provider, 'RateLimit.Unavailable', `the shared rate limit (${this.description}) cannot be reached: ${message}`);
       }
+      const answeredAt = this.clock.now();
       const row = rows[0];
       if (!row) throw refused(provider, 'RateLimit.WaitTooLong', `no ${provider} request slot within ${MAX_WAIT_MS} ms (shared rate limit)`);
-      return { atMicros: Number(row.at_us), waitMs: Number(row.wait_ms) };
+      const waitMs = Number(row.wait_ms);
+      return { atMicros: Number(row.at_us), waitMs, notBefore: answeredAt + waitMs, earliest: sentAt + waitMs };
     };
-    return {
-      book,
-      take: async () => {
-        const { waitMs } = await book();
-        if (waitMs > 0) await sleep(Math.ceil(waitMs));
-      },
-    };
+    return { book, take: () => waitForSlot(provider, this.clock, book) };
   }
 
   /** Once per process; after a failure, tried again by the next request. */

@@ -5,7 +5,16 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError } from '../../../providers/adapter';
-import { MAX_WAIT_MS, PgRateLimits, ProcessRequestLimiter, rateLimitsFromEnv, slotSpacingMs } from '../../../providers/rate-limit';
+import {
+  type Clock,
+  MAX_BOOKINGS,
+  MAX_LATE_MS,
+  MAX_WAIT_MS,
+  PgRateLimits,
+  ProcessRequestLimiter,
+  rateLimitsFromEnv,
+  slotSpacingMs,
+} from '../../../providers/rate-limit';
 
 const SERVER = process.env.CLOUD_RELEASE_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -77,6 +86,60 @@ describe('in the process', () => {
   });
 });
 
+/** A clock of its own whose sleeps overrun by the next of `lags` (ms), then by none. */
+function lateClock(lags: number[]): Clock & { t: number } {
+  const clock = {
+    t: 1_000,
+    now: () => clock.t,
+    sleep: (ms: number) => {
+      clock.t += ms + (lags.shift() ?? 0);
+      return Promise.resolve();
+    },
+  };
+  return clock;
+}
+
+describe('in the process, when timers fire late', () => {
+  it(`a request that would leave more than ${MAX_LATE_MS} ms after its slot gives it up and books the next one`, async () => {
+    const clock = lateClock([MAX_LATE_MS + 15]);
+    const limiter = new ProcessRequestLimiter('alibaba', 10, MAX_WAIT_MS, clock);
+    const spacing = slotSpacingMs(10);
+    await limiter.take();
+    expect(clock.t).toBe(1_000);
+    // Its slot is at 1 spacing; the sleep overran it by 40 ms: not sent, booked again at 2 spacings and sent there
+    // (within the millisecond a timer rounds up to).
+    await limiter.take();
+    expect(clock.t - (1_000 + 2 * spacing)).toBeGreaterThanOrEqual(0);
+    expect(clock.t - (1_000 + 2 * spacing)).toBeLessThan(1);
+    // The slot given up is not reused: the next request follows the one booked again.
+    expect(limiter.reserve()).toBeCloseTo(1_000 + 3 * spacing, 6);
+  });
+
+  it(`a request late by at most ${MAX_LATE_MS} ms goes`, async () => {
+    // Late by 24 ms and the part of a millisecond the timer rounds up to.
+    const clock = lateClock([MAX_LATE_MS - 1]);
+    const limiter = new ProcessRequestLimiter('baidu', 10, MAX_WAIT_MS, clock);
+    await limiter.take();
+    await limiter.take();
+    expect(clock.t).toBe(1_000 + Math.ceil(slotSpacingMs(10)) + MAX_LATE_MS - 1);
+    expect(limiter.reserve()).toBeCloseTo(1_000 + 2 * slotSpacingMs(10), 6);
+  });
+
+  it(`after ${MAX_BOOKINGS} slots missed in a row the request is refused, retryable and not sent`, async () => {
+    const clock = lateClock(Array.from({ length: MAX_BOOKINGS }, () => 100));
+    const limiter = new ProcessRequestLimiter('huawei', 10, MAX_WAIT_MS, clock);
+    await limiter.take();
+    const err = await refusal(limiter.take());
+    expect(err).toMatchObject({ provider: 'huawei', code: 'RateLimit.Late', errorClass: 'retryable' });
+    expect(err.message).toContain('request not sent');
+    // The clock keeps time again: the next request goes at its slot.
+    const at = limiter.reserve() + slotSpacingMs(10);
+    await limiter.take();
+    expect(clock.t - at).toBeGreaterThanOrEqual(0);
+    expect(clock.t - at).toBeLessThan(1);
+  });
+});
+
 describe('shared through PostgreSQL', () => {
   const schema = `rate_limit_test_${randomBytes(6).toString('hex')}`;
   const url = `${SERVER}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
@@ -122,6 +185,27 @@ describe('shared through PostgreSQL', () => {
     const started = performance.now();
     for (let i = 0; i < 3; i++) await limiter.take();
     expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+  });
+
+  it(`a slow answer counts as lateness: a slot that may have passed ${MAX_LATE_MS} ms before the send is booked again`, async () => {
+    // The clock jumps 40 ms while the first booking's answer is on its way (a busy process reading it late).
+    let offset = 0;
+    let reads = 0;
+    const clock: Clock = {
+      now: () => {
+        if (++reads === 2) offset = MAX_LATE_MS + 15;
+        return performance.now() + offset;
+      },
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    };
+    const shared = new PgRateLimits(url, clock);
+    open.push(shared);
+    const probe = limits().limiter('baidu', 50);
+    const before = await probe.book();
+    await shared.limiter('baidu', 50).take();
+    const after = await probe.book();
+    // Between the two probes: the slot given up and the one the request went at.
+    expect(after.atMicros - before.atMicros).toBe(Math.round(3 * slotSpacingMs(50) * 1000));
   });
 
   it(`refuses, retryable and without booking, a slot more than ${MAX_WAIT_MS} ms away`, async () => {
