@@ -7,6 +7,7 @@ import { PROVIDERS } from './domain/resource';
 import { PROVIDER_METRIC_BUCKETS } from './providers/metered';
 import { RELEASE_METRIC_BUCKETS } from './workflows/metrics';
 import { TASK_QUEUE, providerTaskQueue } from './common/temporal';
+import { workflowBundleOptions } from './workflow-bundle';
 
 export interface WorkerSetup {
   connection: NativeConnection;
@@ -42,7 +43,8 @@ export async function createWorkers({
   dataConverter,
 }: WorkerSetup): Promise<Worker[]> {
   const activities = { ...createActivities(deps), ...extraActivities };
-  const workflowSource = workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') };
+  const { workflowsPath, preloadModules } = workflowBundleOptions();
+  const workflowSource = workflowBundle ? { workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules } };
   const workers: Worker[] = [];
   try {
     workers.push(

@@ -98,7 +98,7 @@ export const BATCH_DEFAULTS = {
 
 export type BatchValidation = { ok: true; value: ValidBatch } | { ok: false; errors: FieldError[] };
 
-const INPUT_KEYS = [
+const INPUT_KEYS: readonly string[] = [
   'requestedBy',
   'ticket',
   'reason',

@@ -53,7 +53,7 @@ export function canonicalIdentity(name: string): string {
 }
 
 // Common cross-script look-alikes of Latin letters (Cyrillic, Greek), after lower-casing.
-const CONFUSABLES: Record<string, string> = {
+const CONFUSABLES: Readonly<Record<string, string>> = {
   а: 'a',
   в: 'b',
   е: 'e',

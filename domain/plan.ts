@@ -99,7 +99,7 @@ export type ExistingPlan = Exclude<Plan, GonePlan>;
 
 export const isGone = (p: Plan): p is GonePlan => p.outcome === 'already-gone' || p.outcome === 'not-found';
 
-const RULES: Record<ResourceKind, KindRules> = {
+const RULES: Readonly<Record<ResourceKind, KindRules>> = {
   'ecs-instance': alibabaEcs,
   'bcc-instance': baiduBcc,
   'modelarts-node': liteServer('node'),

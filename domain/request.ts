@@ -95,7 +95,7 @@ export interface Format {
   description: string;
 }
 
-const UUID: Format = {
+const UUID: Readonly<Format> = {
   pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   description: 'a UUID in lower-case hex, 8-4-4-4-12 (e.g. d0000001-0000-4000-8000-000000000001)',
 };
@@ -107,7 +107,7 @@ const UUID: Format = {
  * Upper-case UUIDs are refused rather than folded: the ID is part of the canonical workflow ID, and one
  * resource must have one ID. Every format is at most MAX_RESOURCE_ID characters.
  */
-export const RESOURCE_ID_FORMATS: Record<ResourceKind, Format> = {
+export const RESOURCE_ID_FORMATS: Readonly<Record<ResourceKind, Format>> = {
   'modelarts-node': UUID,
   'modelarts-supernode': UUID,
   'modelarts-rack': UUID,
@@ -121,14 +121,17 @@ export const RESOURCE_ID_FORMATS: Record<ResourceKind, Format> = {
  * `ap-southeast-1`, `cn-shanghai-finance-1`; Baidu short codes `bj`, `gz`, `su`, `hkg`, `fwh`; Huawei
  * `cn-southwest-2`, `ap-southeast-1`, `la-south-2` (always ending in a number).
  */
-export const REGION_FORMATS: Record<Provider, Format> = {
+export const REGION_FORMATS: Readonly<Record<Provider, Format>> = {
   alibaba: { pattern: /^[a-z]{2,12}(-[a-z0-9]{1,16}){1,4}$/, description: 'an Alibaba region ID like cn-hangzhou or ap-southeast-1' },
   baidu: { pattern: /^[a-z]{2,8}$/, description: 'a Baidu region code like bj, gz, su or hkg' },
   huawei: { pattern: /^[a-z]{2,12}(-[a-z]{1,16}){1,3}-[0-9]{1,3}$/, description: 'a Huawei region ID like cn-southwest-2 or ap-southeast-1' },
 };
 
 /** Huawei project IDs: 32 lower-case hex characters. Other providers take no projectId. */
-export const PROJECT_ID_FORMAT: Format = { pattern: /^[0-9a-f]{32}$/, description: '32 lower-case hex characters (e.g. 0b5c1f8e6a00d3e02f2cc00a5c3b2f1e)' };
+export const PROJECT_ID_FORMAT: Readonly<Format> = {
+  pattern: /^[0-9a-f]{32}$/,
+  description: '32 lower-case hex characters (e.g. 0b5c1f8e6a00d3e02f2cc00a5c3b2f1e)',
+};
 
 /**
  * Whether the canonical workflow IDs of a resource (release and dry run) fit Temporal's workflow ID limit.

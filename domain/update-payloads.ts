@@ -37,8 +37,8 @@ export interface CancelRequestPayload {
 
 export type PayloadResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
-const IDENTITY: TextRule = { max: MAX_IDENTITY, required: true };
-const COMMENT: TextRule = { max: MAX_COMMENT, required: false, multiline: true };
+const IDENTITY: Readonly<TextRule> = { max: MAX_IDENTITY, required: true };
+const COMMENT: Readonly<TextRule> = { max: MAX_COMMENT, required: false, multiline: true };
 
 type Rules = Record<string, TextRule>;
 

@@ -50,6 +50,7 @@ import type { FloorInput } from './bench/floor';
 import { printReport, type Figure } from './bench/report';
 import { averageRate, childPid, peakInWindow, percentile, readProcess } from './bench/stats';
 import { RATE_MARGIN } from '../providers/rate-limit';
+import { workflowBundleOptions } from '../workflow-bundle';
 import type { BenchWorkerConfig, BenchWorkerMessage } from './bench/worker-process';
 import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from './dev-server';
 
@@ -170,7 +171,7 @@ const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, 
 
 async function setUp(teardown: Teardown, inventory: number): Promise<Rig> {
   // The product's workflows and the floor in one bundle, built once, before the server starts.
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./bench/workflows'), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(require.resolve('./bench/workflows')), logger: quietLogger });
   const dir = mkdtempSync(join(tmpdir(), 'cloud-release-bench-'));
   teardown.push('bundle', () => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
   const bundlePath = join(dir, 'workflows.js');

@@ -5,16 +5,22 @@ import { DefaultLogger, bundleWorkflowCode, type BundleOptions } from '@temporal
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { workflowBundleOptions } from '../workflow-bundle';
 
 const ROOT = resolve(__dirname, '..');
-const WORKFLOWS = join(ROOT, 'workflows', 'index.ts');
 /** Everything the workflows import from the repository lives here (checked at each build, see `extraInputs`). */
 const SOURCE_DIRS = ['workflows', 'domain', 'common'];
 /**
  * The dependencies as locked and as installed (npm rewrites node_modules/.package-lock.json on every install), the
- * bundler's version, and this file (the bundle's options).
+ * bundler's version, and the bundle's options (this file and workflow-bundle.ts).
  */
-const KEY_FILES = ['package-lock.json', 'node_modules/.package-lock.json', 'node_modules/@temporalio/worker/package.json', 'scripts/build-workflows.ts'];
+const KEY_FILES = [
+  'package-lock.json',
+  'node_modules/.package-lock.json',
+  'node_modules/@temporalio/worker/package.json',
+  'scripts/build-workflows.ts',
+  'workflow-bundle.ts',
+];
 export const WORKFLOW_BUNDLE_CACHE = join(ROOT, 'node_modules', '.cache', 'cloud-release', 'workflow-bundle');
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -48,7 +54,7 @@ const unchanged = (manifest: Manifest) =>
 async function bundle(logger?: BundleOptions['logger']): Promise<{ code: string; inputs: Set<string> }> {
   const inputs = new Set<string>();
   const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS,
+    ...workflowBundleOptions(),
     logger,
     // webpack's own record of the files it read: the check that the cache key covers them all.
     webpackConfigHook: (config) => ({

@@ -23,6 +23,7 @@ import type { FaultSpec } from '../simulators/core/faults';
 import { defaultFixture, SIM_PROVIDERS, startSimulators, type RunningSimulators } from '../simulators/runtime';
 import { sandboxProviderConfig, simKey } from '../simulators/sandbox-config';
 import type { releaseResource } from '../workflows';
+import { workflowBundleOptions } from '../workflow-bundle';
 import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, temporalCliPath } from './dev-server';
 import { BAD_INPUT_TARGETS, badInputs, badUpdates, RELEASES, SHORT_RELEASES, WAITING_RELEASE, type ReleaseCase } from './faults/catalogue';
 import { runCliInputs, startedUnder, type CliResult } from './faults/cli-inputs';
@@ -244,7 +245,7 @@ async function crashAndRestart(dir: string, server: DevServer): Promise<DevServe
 async function buildBundle(dir: string): Promise<string> {
   const noop = () => undefined;
   const { code } = await bundleWorkflowCode({
-    workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'),
+    ...workflowBundleOptions(),
     logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
   });
   const path = join(dir, 'workflows.js');

@@ -4,7 +4,7 @@ import { NO_DESTROY_OPTIONS, leftover, notReady, snapshotsFollowing, unexpiredSu
 
 const STOPPABLE: readonly string[] = ['running', 'starting', 'stopping'];
 
-export const alibabaEcs: KindRules = {
+export const alibabaEcs: Readonly<KindRules> = {
   action: () => 'delete',
   blockers: (s, _a, o) => [
     ...notReady(s),

@@ -28,7 +28,7 @@ function recycledFates(s: Parameters<KindRules['fates']>[0], o: Parameters<KindR
   return { disks, snapshots, destroyOptions: { releaseDataDisks: false, releaseSnapshots: false, force: false, fromRecycleBin: true } };
 }
 
-export const baiduBcc: KindRules = {
+export const baiduBcc: Readonly<KindRules> = {
   action: () => 'delete',
   blockers: (s) => [...notReady(s), ...unexpiredSubscription(s)],
   prepare: () => [],

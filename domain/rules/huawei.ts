@@ -109,7 +109,7 @@ const hostVms = (s: ResourceSnapshot): PlannedVm[] =>
   });
 
 /** DCC host: every VM must be gone first; VMs deletable through ECS are drained. */
-export const dccHost: KindRules = {
+export const dccHost: Readonly<KindRules> = {
   action: () => 'unsubscribe',
   blockers: (s, action) => billingBlockers(s, action),
   vms: hostVms,

@@ -15,7 +15,7 @@ export interface KindRules {
   vms?(s: ResourceSnapshot): PlannedVm[];
 }
 
-export const NO_DESTROY_OPTIONS: DestroyOptions = { releaseDataDisks: false, releaseSnapshots: false, force: false };
+export const NO_DESTROY_OPTIONS: Readonly<DestroyOptions> = { releaseDataDisks: false, releaseSnapshots: false, force: false };
 
 /** A leftover the provider keeps: kept, or deleted afterwards when the request asks for it. */
 export const leftover = (policy: Options['retainedDataDisks'], why: string): { fate: Fate; why: string } =>

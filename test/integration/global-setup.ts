@@ -11,6 +11,7 @@ import { SEARCH_ATTRIBUTES } from '../../common/temporal';
 import { createAuditSchema } from '../../scripts/audit-schema';
 import { DEV_SERVER_DYNAMIC_CONFIG, temporalCliPath } from '../../scripts/dev-server';
 import { freePort } from '../../scripts/faults/support';
+import { workflowBundleOptions } from '../../workflow-bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -52,7 +53,7 @@ export default async function setup(project: TestProject) {
       },
       3,
     ),
-    bundleWorkflowCode({ workflowsPath: join(__dirname, '../../workflows/index.ts'), logger: quietLogger }),
+    bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger }),
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'cloud-release-bundle-'));
   const workflowBundlePath = join(dir, 'workflows.js');
