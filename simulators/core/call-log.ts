@@ -3,6 +3,7 @@ import type { SimProviderName } from './types';
 /** One API call as the simulator saw it: the tests prove "exactly one destructive call" with these. */
 export interface CallRecord {
   seq: number;
+  /** When the request arrived (ISO 8601). */
   at: string;
   provider: SimProviderName;
   method: string;
@@ -32,8 +33,8 @@ export class CallLog {
   private records: CallRecord[] = [];
   private seq = 0;
 
-  add(record: Omit<CallRecord, 'seq' | 'at'>): void {
-    this.records.push({ seq: ++this.seq, at: new Date().toISOString(), ...record });
+  add({ arrivedAt, ...record }: Omit<CallRecord, 'seq' | 'at'> & { arrivedAt: number }): void {
+    this.records.push({ seq: ++this.seq, at: new Date(arrivedAt).toISOString(), ...record });
     if (this.records.length > KEPT * 1.1) this.records = this.records.slice(-KEPT);
   }
 

@@ -27,6 +27,11 @@ export function createSimServer(sim: ProviderSim, ctx: SimContext, throttle: Thr
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.decorateRequest('simRequestId', '');
+  app.decorateRequest('simArrivedAt', 0);
+  // The first hook: the arrival is stamped before routing, parsing and the handler take their time.
+  app.addHook('onRequest', async (req) => {
+    req.simArrivedAt = Date.now();
+  });
 
   const answerError = (req: FastifyRequest, reply: Parameters<ProviderSim['renderError']>[0], err: SimError) => {
     sim.renderError(reply, err, req.simRequestId);
@@ -116,6 +121,7 @@ export function createSimServer(sim: ProviderSim, ctx: SimContext, throttle: Thr
     logged.add(req);
     const errorCode = (req as FastifyRequest & { simErrorCode?: string }).simErrorCode;
     ctx.calls.add({
+      arrivedAt: req.simArrivedAt || Date.now(),
       provider: sim.name,
       method: req.method,
       path: req.url.split('?')[0] ?? req.url,

@@ -65,6 +65,8 @@ export interface ProviderSim<Section = unknown> {
 declare module 'fastify' {
   interface FastifyRequest {
     simRequestId: string;
+    /** When the request arrived (ms since the epoch): a provider counts its rate limit by arrivals. */
+    simArrivedAt: number;
     simCall?: CallDescription;
     simDrop?: boolean;
     /** Answer this error once the call was applied (an `applied` fault). */
