@@ -83,10 +83,15 @@ interface LocalSlot {
   earliest: number;
 }
 
-/** Book a slot and wait for it; book again while the wait overran the slot by more than MAX_LATE_MS. */
-async function waitForSlot(provider: Provider, clock: Clock, book: () => Promise<LocalSlot>): Promise<void> {
+/**
+ * Book a slot and wait for it; book again while the wait overran the slot by more than MAX_LATE_MS. Every booking
+ * shares one budget of `maxWaitMs` (`book` refuses a slot further away than it is given), so a request waits no longer
+ * in all than one booking would.
+ */
+async function waitForSlot(provider: Provider, clock: Clock, maxWaitMs: number, book: (withinMs: number) => Promise<LocalSlot>): Promise<void> {
+  const started = clock.now();
   for (let booking = 1; booking <= MAX_BOOKINGS; booking++) {
-    const { notBefore, earliest } = await book();
+    const { notBefore, earliest } = await book(Math.max(0, maxWaitMs - (clock.now() - started)));
     let now = clock.now();
     // A timer can fire a little early (libuv's clock is cached per loop turn): sleep again until the slot.
     for (; now < notBefore; now = clock.now()) await clock.sleep(Math.ceil(notBefore - now));
@@ -114,11 +119,11 @@ export class ProcessRequestLimiter implements RequestLimiter {
     this.spacingMs = spacingMicros(requestsPerSecond) / 1000;
   }
 
-  /** Book the next free slot (clock ms), or refuse one further away than maxWaitMs without booking it. */
-  reserve(): number {
+  /** Book the next free slot (clock ms), or refuse one further away than `withinMs` without booking it. */
+  reserve(withinMs = this.maxWaitMs): number {
     const now = this.clock.now();
     const at = Math.max(this.next, now);
-    if (at - now > this.maxWaitMs) {
+    if (at - now > withinMs) {
       throw refused(this.provider, 'RateLimit.WaitTooLong', `no ${this.provider} request slot within ${this.maxWaitMs} ms (rate limit)`);
     }
     this.next = at + this.spacingMs;
@@ -126,8 +131,8 @@ export class ProcessRequestLimiter implements RequestLimiter {
   }
 
   take(): Promise<void> {
-    return waitForSlot(this.provider, this.clock, () => {
-      const at = this.reserve();
+    return waitForSlot(this.provider, this.clock, this.maxWaitMs, (withinMs) => {
+      const at = this.reserve(withinMs);
       return Promise.resolve({ notBefore: at, earliest: at });
     });
   }
@@ -182,9 +187,9 @@ export class PgRateLimits implements RateLimits {
     this.pool.on('error', (err) => console.warn(`rate limits: idle connection lost: ${redacted(err.message, url)}`));
   }
 
-  limiter(provider: Provider, requestsPerSecond: number): RequestLimiter & { book(): Promise<Slot> } {
+  limiter(provider: Provider, requestsPerSecond: number): RequestLimiter & { book(withinMs?: number): Promise<Slot> } {
     const spacing = spacingMicros(requestsPerSecond);
-    const book = async (): Promise<Slot> => {
+    const book = async (withinMs = MAX_WAIT_MS): Promise<Slot> => {
       let rows: { at_us: string; wait_ms: string }[];
       let client: PoolClient | undefined;
       let sentAt: number;
@@ -193,7 +198,7 @@ export class PgRateLimits implements RateLimits {
         client = await this.pool.connect();
         // Timed on a connection of its own: a wait for the pool is no part of the round trip.
         sentAt = this.clock.now();
-        rows = (await client.query<{ at_us: string; wait_ms: string }>(BOOK, [provider, spacing, MAX_WAIT_MS])).rows;
+        rows = (await client.query<{ at_us: string; wait_ms: string }>(BOOK, [provider, spacing, Math.floor(withinMs)])).rows;
         client.release();
       } catch (err) {
         client?.release(true);
@@ -206,7 +211,8 @@ export class PgRateLimits implements RateLimits {
       const waitMs = Number(row.wait_ms);
       return { atMicros: Number(row.at_us), waitMs, notBefore: answeredAt + waitMs, earliest: sentAt + waitMs };
     };
-    return { book, take: () => waitForSlot(provider, this.clock, book) };
+    const limiter = { book, take: () => waitForSlot(provider, this.clock, MAX_WAIT_MS, (withinMs) => limiter.book(withinMs)) };
+    return limiter;
   }
 
   /** Once per process; after a failure, tried again by the next request. */
