@@ -2,7 +2,9 @@
 // provider (`<queue>.<provider>`). The providers' request limits are in the adapters (providers/rate-limit.ts).
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from './activities';
+import type { HeartbeatRecorder } from './activities/send-fence';
 import { PROVIDERS } from './domain/resource';
 import { PROVIDER_METRIC_BUCKETS } from './providers/metered';
 import { RELEASE_METRIC_BUCKETS } from './workflows/metrics';
@@ -13,7 +15,8 @@ export interface WorkerSetup {
   connection: NativeConnection;
   namespace: string;
   taskQueue?: string;
-  deps: ActivityDeps;
+  /** The activities' dependencies; `heartbeats` defaults to the SDK's AsyncCompletionClient on `connection`. */
+  deps: Omit<ActivityDeps, 'heartbeats'> & Partial<Pick<ActivityDeps, 'heartbeats'>>;
   /** A prebuilt bundle (tests bundle once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /**
@@ -42,7 +45,8 @@ export async function createWorkers({
   extraActivities,
   dataConverter,
 }: WorkerSetup): Promise<Worker[]> {
-  const activities = { ...createActivities(deps), ...extraActivities };
+  const heartbeats = deps.heartbeats ?? serverHeartbeats(connection, namespace, dataConverter);
+  const activities = { ...createActivities({ ...deps, heartbeats }), ...extraActivities };
   const { workflowsPath, preloadModules } = workflowBundleOptions();
   const workflowSource = workflowBundle ? { workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules } };
   const workers: Worker[] = [];
@@ -76,6 +80,18 @@ export async function createWorkers({
     throw err;
   }
   return workers;
+}
+
+/** How long a fenced activity's heartbeat may take before the fence gives up (nothing sent). */
+const HEARTBEAT_DEADLINE_MS = 5_000;
+
+/**
+ * The destructive activities' heartbeats, recorded with the server and awaited (activities/send-fence.ts): the SDK's
+ * AsyncCompletionClient on the worker's own connection, with the workers' payload codec.
+ */
+function serverHeartbeats(connection: NativeConnection, namespace: string, dataConverter?: DataConverter): HeartbeatRecorder {
+  const client = new Client({ connection, namespace, dataConverter }).activity;
+  return { heartbeat: (taskToken, details) => connection.withDeadline(Date.now() + HEARTBEAT_DEADLINE_MS, () => client.heartbeat(taskToken, details)) };
 }
 
 /**

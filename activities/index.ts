@@ -10,6 +10,7 @@ import { auditActivities } from './audit-record';
 import { batchActivities } from './batch';
 import { translated } from './failures';
 import { createNotifyActivities } from './notify';
+import { fencedDestructive, type HeartbeatRecorder } from './send-fence';
 import { validateReleaseRequest } from './validate-request';
 
 export interface ActivityDeps {
@@ -19,6 +20,11 @@ export interface ActivityDeps {
   webhookSecret?: string;
   /** Where recordAudit writes (audit/from-env.ts); without it recordAudit fails non-retryably. */
   auditStore?: AuditStore;
+  /**
+   * Records the destructive activities' heartbeats with the Temporal server (createWorkers gives the SDK's
+   * AsyncCompletionClient): their requests leave only once "maybe sent" is recorded (activities/send-fence.ts).
+   */
+  heartbeats: HeartbeatRecorder;
 }
 
 /** Polling: "not there yet" is the expected answer of most attempts, so it is BENIGN (not logged or counted as an error). */
@@ -29,7 +35,7 @@ const notYet = (message: string) => ApplicationFailure.create({ message, type: A
  * Destructive calls make exactly one provider request per attempt and are scheduled with a single attempt:
  * the workflow decides on retries, from the failure type.
  */
-export function createActivities({ adapters, webhookSecret, auditStore }: ActivityDeps) {
+export function createActivities({ adapters, webhookSecret, auditStore, heartbeats }: ActivityDeps) {
   const adapter = (ref: ResourceRef): ProviderAdapter => {
     const a = adapters[ref.provider];
     if (!a) throw ApplicationFailure.nonRetryable(`no adapter is configured for provider ${ref.provider}`, ActivityFailureType.rejected);
@@ -47,7 +53,32 @@ export function createActivities({ adapters, webhookSecret, auditStore }: Activi
     return c;
   };
 
+  const destructive = {
+    /**
+     * The destructive call alone, one request: only this request can be "maybe made". It is made on the read the plan
+     * was made (or re-checked) on, so a lost answer to a read is a plain retry.
+     */
+    sendDestroy: async (ref: ResourceRef, action: ReleaseAction, options: DestroyOptions): Promise<CallReceipt> =>
+      fencedDestructive(heartbeats, ref.provider, () => adapter(ref).destroy(ref, action, options)),
+    deleteDisk: async (ref: ResourceRef, diskId: string): Promise<CallReceipt> =>
+      fencedDestructive(heartbeats, ref.provider, () => adapter(ref).deleteDisk(ref, diskId)),
+    deleteSnapshot: async (ref: ResourceRef, snapshotId: string): Promise<CallReceipt> =>
+      fencedDestructive(heartbeats, ref.provider, () => adapter(ref).deleteSnapshot(ref, snapshotId)),
+    /** Drain: submit one ECS delete job for a batch of VMs on a host. */
+    submitVmDeletion: async (ref: ResourceRef, vmIds: string[]): Promise<CallReceipt & { jobId: string }> => {
+      const drainer = capability(ref, 'drainer');
+      return fencedDestructive(heartbeats, ref.provider, () => drainer.deleteVms(ref, vmIds));
+    },
+  };
+
   return {
+    ...destructive,
+    // The same, under the names only fenced workers have (workflows/proxies.ts): a workflow reads "not sent" in their
+    // timeouts, which an unfenced worker of an earlier deployment, polling the same queue, could not promise.
+    sendDestroyFenced: destructive.sendDestroy,
+    deleteDiskFenced: destructive.deleteDisk,
+    deleteSnapshotFenced: destructive.deleteSnapshot,
+    submitVmDeletionFenced: destructive.submitVmDeletion,
     ...createNotifyActivities({ webhookSecret }),
     ...auditActivities(auditStore),
     ...batchActivities(),
@@ -94,14 +125,6 @@ export function createActivities({ adapters, webhookSecret, auditStore }: Activi
     },
 
     /**
-     * The destructive call alone, one request: only this request can be "maybe made". The release reads the
-     * status in its own activity first, so a lost answer to that read is a plain retry.
-     */
-    async sendDestroy(ref: ResourceRef, action: ReleaseAction, options: DestroyOptions): Promise<CallReceipt> {
-      return translated(() => adapter(ref).destroy(ref, action, options), { destructive: true });
-    },
-
-    /**
      * Read every item again for the final verification, up to `settleAttempts` times: again while the provider
      * is still removing something (BENIGN), and again when a read failed (throttling, an outage: an item is
      * reported `unknown` only once its reads kept failing); then what is observed is returned as it is.
@@ -145,20 +168,6 @@ export function createActivities({ adapters, webhookSecret, auditStore }: Activi
         });
       }
       throw notYet(`still ${status.rawStatus}`);
-    },
-
-    async deleteDisk(ref: ResourceRef, diskId: string): Promise<CallReceipt> {
-      return translated(() => adapter(ref).deleteDisk(ref, diskId), { destructive: true });
-    },
-
-    async deleteSnapshot(ref: ResourceRef, snapshotId: string): Promise<CallReceipt> {
-      return translated(() => adapter(ref).deleteSnapshot(ref, snapshotId), { destructive: true });
-    },
-
-    /** Drain: submit one ECS delete job for a batch of VMs on a host. */
-    async submitVmDeletion(ref: ResourceRef, vmIds: string[]): Promise<CallReceipt & { jobId: string }> {
-      const drainer = capability(ref, 'drainer');
-      return translated(() => drainer.deleteVms(ref, vmIds), { destructive: true });
     },
 
     /** Drain: polls (by failing) until the job ends; SUCCESS or FAIL both return, with every sub-job. */

@@ -55,3 +55,12 @@ export interface ProviderErrorDetails {
   httpStatus?: number;
   requestId?: string;
 }
+
+/**
+ * What a fenced destructive activity (activities/send-fence.ts) heartbeats, acknowledged by the Temporal server: until
+ * its request leaves, `notSent`; from the moment before it leaves, `maybeSent`. The activity sends nothing before the
+ * server has recorded `maybeSent`, so an attempt that timed out (a killed worker) with any other last heartbeat never
+ * sent its request, and the workflow may ask again (docs/destructive-calls.md).
+ */
+export const SendStage = { notSent: 'not-sent', maybeSent: 'maybe-sent' } as const;
+export type SendStageName = (typeof SendStage)[keyof typeof SendStage];

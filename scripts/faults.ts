@@ -624,7 +624,11 @@ async function main(): Promise<number> {
     console.log(
       `  faults: ${faults.length} injected, ${faultHits} hits; ${injectedAnswers} injected answers, ${droppedAnswers} dropped answers; ${calls.length} provider calls`,
     );
-    console.log(`  destructive calls: ${destructiveTotal} over ${perTarget.size} resources`);
+    // docs/destructive-calls.md: attempts whose worker died before the send fence, made again instead of left "maybe made".
+    const unsent = releases.flatMap((e) => (e.report?.steps ?? []).filter((s) => s.name.startsWith('destructive request never sent')).map(() => e.name));
+    console.log(
+      `  destructive calls: ${destructiveTotal} over ${perTarget.size} resources; ${unsent.length} attempt(s) stopped before the send fence, made again${unsent.length ? ` (${[...new Set(unsent)].join(', ')})` : ''}`,
+    );
     console.log(
       `  histories scanned: ${executions.length}, ${decodedHistories} with readable payloads (workflow task timeouts, from kills: ${taskTimeouts}); worker logs: ${fleet.logPaths.length}`,
     );

@@ -1,8 +1,9 @@
 // One destructive call, at most once. The activity makes a single attempt; this decides what follows:
-// a definite "try later" from the provider is retried here, a definite "no" ends it, and no answer at all
-// (lost response, timeout, worker crash) means "maybe done": it is never repeated, the caller checks the state.
-import { sleep } from '@temporalio/workflow';
-import { ActivityFailureType } from '../common/failure-types';
+// a definite "try later" from the provider is retried here, a definite "no" ends it, an attempt whose request
+// provably never left (docs/destructive-calls.md) is made again, and no answer at all (lost response, timeout, worker
+// crash after the request may have left) means "maybe done": it is never repeated, the caller checks the state.
+import { ActivityFailure, ApplicationFailure, TimeoutFailure, sleep } from '@temporalio/workflow';
+import { ActivityFailureType, SendStage } from '../common/failure-types';
 import type { CallReceipt } from '../domain/resource';
 import { failureMessage, failureTypeOf, providerErrorOf, type Audit } from './audit';
 
@@ -14,6 +15,23 @@ export type DestructiveResult<R> =
   | { kind: 'took-effect'; evidence: string };
 
 const MAX_REJECTED_TRIES = 8;
+
+/** The activities that send nothing before the server has recorded "maybe sent" (activities/send-fence.ts, workflows/proxies.ts). */
+const FENCED: ReadonlySet<string> = new Set(['sendDestroyFenced', 'deleteDiskFenced', 'deleteSnapshotFenced', 'submitVmDeletionFenced']);
+
+/**
+ * Why a failed attempt of a fenced call cannot have sent its request, if it cannot: it timed out (its worker killed or
+ * stalled) before the server had recorded "maybe sent", or no worker polling the queue had the activity at all.
+ */
+export function neverSent(err: unknown): string | undefined {
+  if (!(err instanceof ActivityFailure) || !FENCED.has(err.activityType)) return undefined;
+  const { cause } = err;
+  if (cause instanceof TimeoutFailure && cause.lastHeartbeatDetails !== SendStage.maybeSent) {
+    return `the attempt timed out (${cause.timeoutType === undefined ? 'timeout' : String(cause.timeoutType)}) before its request was sent`;
+  }
+  if (cause instanceof ApplicationFailure && cause.type === 'NotFoundError') return `the worker that took it does not have the activity: ${cause.message}`;
+  return undefined;
+}
 
 /**
  * `tookEffect`, when given, is read before every retry: a provider can answer an error to a request it
@@ -28,6 +46,15 @@ export async function destructiveCall<R extends CallReceipt>(
     try {
       return { kind: 'accepted', receipt: await call() };
     } catch (err) {
+      const unsent = neverSent(err);
+      if (unsent && attempt < MAX_REJECTED_TRIES) {
+        // Nothing reached the provider: asking again is the first request, not a second one.
+        audit.note(audit.phase, 'destructive request never sent: made again', 'skipped', unsent);
+        await sleep(Math.min(1_000 * 2 ** (attempt - 1), 60_000), { summary: 'back off: the request was never sent' });
+        const evidence = await tookEffect?.();
+        if (evidence) return { kind: 'took-effect', evidence };
+        continue;
+      }
       const type = failureTypeOf(err);
       if (type === ActivityFailureType.transient && attempt < MAX_REJECTED_TRIES) {
         // The provider answered "not now": asking again is safe unless the state says otherwise.

@@ -1,5 +1,6 @@
 import { ProviderError, ProviderUnreachableError, type ErrorClass } from '../adapter';
 import type { RequestLimiter } from '../rate-limit';
+import { admit } from '../send-fence';
 
 const PROVIDER = 'alibaba';
 
@@ -69,11 +70,11 @@ export function toProviderFailure(err: unknown): ProviderError | ProviderUnreach
 }
 
 /**
- * Run one SDK call (one request: the SDK has no retries configured) once the provider's request limit lets it go;
+ * Run one SDK call (one request: the SDK has no retries configured) once the provider's request limit and the send fence let it go;
  * its failure becomes a ProviderError or ProviderUnreachableError. The limiter's own refusal is passed on as it is.
  */
 export async function sdkCall<T>(limiter: RequestLimiter, fn: () => Promise<T>): Promise<T> {
-  await limiter.take();
+  await admit(limiter);
   try {
     return await fn();
   } catch (err) {

@@ -3,6 +3,7 @@ import type { RequestOptions } from 'node:https';
 import { createRequire } from 'node:module';
 import { ProviderError, ProviderUnreachableError } from '../adapter';
 import type { RequestLimiter } from '../rate-limit';
+import { admit } from '../send-fence';
 import { classifyBaiduError } from './classify';
 
 /**
@@ -93,8 +94,8 @@ export class BaiduTransport {
 
   /** One HTTP request, signed by the SDK, once the request limit lets it go. Throws ProviderError for a BCE error answer, ProviderUnreachableError for no answer. */
   async send(req: BaiduRequest): Promise<BaiduAnswer> {
-    // Before the request's deadline starts: waiting for a slot is not the provider's slowness. A refusal is not sent.
-    await this.cfg.limiter.take();
+    // Before the request's deadline starts: waiting for a slot (and the send fence) is not the provider's slowness. A refusal is not sent.
+    await admit(this.cfg.limiter);
     const http = new bce.HttpClient(this.client.config);
     let inFlight: ClientRequest | undefined;
     // The SDK's own method, called with the SDK's `this` below: unbound on purpose.

@@ -1,6 +1,7 @@
 import { DeleteServersRequest, DeleteServersRequestBody, ServerId, ShowJobRequest, ShowServerRequest } from '@huaweicloud/huaweicloud-sdk-ecs';
 import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient';
 import type { RequestLimiter } from '../rate-limit';
+import { admit } from '../send-fence';
 import { huaweiCall, pathId, type Answer, type HuaweiClients, type HuaweiCredentials } from './sdk';
 import type {
   BssQueryWire,
@@ -236,9 +237,9 @@ export class HuaweiApi {
     );
   }
 
-  /** Every request of the adapter: one token of the request limit (a refusal is not sent), then the SDK call. */
+  /** Every request of the adapter: one token of the request limit and the send fence (a refusal is not sent), then the SDK call. */
   private async call<T>(what: string, send: () => Promise<unknown>, businessErrorIn200 = false): Promise<Answer<T>> {
-    await this.limiter.take();
+    await admit(this.limiter);
     return huaweiCall<T>(what, this.credentials, send, businessErrorIn200);
   }
 }

@@ -11,7 +11,6 @@ import { promisify } from 'node:util';
 import { temporalCliPath } from '../../scripts/dev-server';
 import { namespaceForFile } from './global-setup';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
-import type { ActivityDeps } from '../../activities';
 import { releaseWorkflowId, type ReleaseRequest } from '../../domain/request';
 import type { ReleaseReport } from '../../domain/report';
 import { isGone, type ExistingPlan, type Plan } from '../../domain/plan';
@@ -20,7 +19,7 @@ import { createAdapters } from '../../providers/registry';
 import { SimAdminClient } from '../../simulators/admin-client';
 import { startSimulators, type Fixture, type RunningSimulators } from '../../simulators/runtime';
 import { sandboxProviderConfig } from '../../simulators/sandbox-config';
-import { createWorkers, installRuntime } from '../../workers';
+import { createWorkers, installRuntime, type WorkerSetup } from '../../workers';
 import { PgAuditStore } from '../../audit/pg';
 import type { releaseResource } from '../../workflows';
 
@@ -36,7 +35,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(deps: ActivityDeps): Promise<Harness> {
+export async function startHarness(deps: WorkerSetup['deps']): Promise<Harness> {
   installRuntimeOnce();
   const address = inject('temporalAddress');
   const workflowBundle = { codePath: inject('workflowBundlePath') };
@@ -103,10 +102,10 @@ export function assessed(plan: Plan | undefined): ExistingPlan {
 export type SimHarness = Harness & { sims: RunningSimulators; admin: SimAdminClient };
 
 /** The usual lifecycle in a describe block: one harness, simulators reset before each test, leftovers terminated after. */
-export function useSimHarness(): SimHarness {
+export function useSimHarness(deps: Omit<WorkerSetup['deps'], 'adapters'> = {}): SimHarness {
   const h = {} as SimHarness;
   beforeAll(async () => {
-    Object.assign(h, await startSimHarness());
+    Object.assign(h, await startSimHarness(undefined, deps));
   });
   afterAll(async () => h.close?.());
   beforeEach(async () => h.admin.reset());
@@ -115,11 +114,11 @@ export function useSimHarness(): SimHarness {
 }
 
 /** A harness whose worker talks to simulators of its own, configured the way a deployment is. */
-export async function startSimHarness(fixture?: Fixture): Promise<SimHarness> {
+export async function startSimHarness(fixture?: Fixture, deps: Omit<WorkerSetup['deps'], 'adapters'> = {}): Promise<SimHarness> {
   const sims = await startSimulators({ fixture });
   const { config, env } = sandboxProviderConfig(sims.endpoints, fixture);
   const { adapters } = createAdapters(parseConfig(config, 'test'), env);
-  const h = await startHarness({ adapters });
+  const h = await startHarness({ ...deps, adapters });
   return {
     ...h,
     sims,
