@@ -568,7 +568,13 @@ async function main(): Promise<number> {
         }),
       );
     }
-    for (const path of fleet.logPaths) scan(`log ${path}`, readFileSync(path, 'utf8'));
+    // Requests our own rate limit refused (not sent, retried): docs/rate-limits.md. Counted from the workers' logs.
+    const limitRefusals = new Map<string, number>();
+    for (const path of fleet.logPaths) {
+      const text = readFileSync(path, 'utf8');
+      scan(`log ${path}`, text);
+      for (const m of text.matchAll(/RateLimit\.(\w+)/g)) limitRefusals.set(m[1], (limitRefusals.get(m[1]) ?? 0) + 1);
+    }
 
     // The client and CLI paths: how each input was refused; nothing under the CLI's canonical IDs, nothing in its namespace.
     const clientWrong = clientResults.filter((r) => !clientRefused(r));
@@ -632,6 +638,7 @@ async function main(): Promise<number> {
     console.log(
       `  histories scanned: ${executions.length}, ${decodedHistories} with readable payloads (workflow task timeouts, from kills: ${taskTimeouts}); worker logs: ${fleet.logPaths.length}`,
     );
+    console.log(`  rate-limit refusals in worker logs: ${[...limitRefusals].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
     console.log(`  malformed inputs, raw start: ${bad.length}, slowest refusal ${(badMaxMs / 1000).toFixed(1)}s`);
     const clientBeforeStart = clientResults.filter((r) => clientRefused(r) && r.got !== ReleaseFailureType.invalidRequest);
     console.log(
