@@ -1,6 +1,6 @@
 // Activity proxies and their policies. Provider calls go to the provider's own task queue (the adapters limit
 // their requests, providers/rate-limit.ts); destructive calls get a single attempt: the workflow decides on retries.
-import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ActivityFailureType as F } from '../common/failure-types';
 import { providerTaskQueue } from '../common/temporal';
@@ -51,13 +51,10 @@ export const inWorkerAudit = proxyLocalActivities<Pick<Activities, 'recordAudit'
 });
 
 /**
- * Destructive calls go to the fenced activities (activities/send-fence.ts): an attempt that timed out before the server
- * recorded "maybe sent" is made again instead of being judged "maybe made" (workflows/destructive.ts). Executions that
- * scheduled a destructive call before this keep the unfenced names.
+ * `fenced` (v4): destructive calls go to the fenced activities (activities/send-fence.ts), whose attempts that timed out
+ * before the server recorded "maybe sent" are made again instead of judged "maybe made" (workflows/destructive.ts).
  */
-export const FENCED_CALLS_PATCH = 'fenced-destructive-calls';
-
-export function providerActivities(provider: Provider, { pollFromMs = 1_000 }: { pollFromMs?: number } = {}) {
+export function providerActivities(provider: Provider, { pollFromMs = 1_000, fenced = false }: { pollFromMs?: number; fenced?: boolean } = {}) {
   const taskQueue = providerTaskQueue(workflowInfo().taskQueue, provider);
   const reads = proxyActivities<Pick<Activities, 'inspectResource' | 'resourceStatus' | 'stopInstance'>>({
     taskQueue,
@@ -91,16 +88,15 @@ export function providerActivities(provider: Provider, { pollFromMs = 1_000 }: {
     retry: { maximumAttempts: 1 },
   } as const;
   const unfenced = proxyActivities<Pick<Activities, 'sendDestroy' | 'deleteDisk' | 'deleteSnapshot' | 'submitVmDeletion'>>(once);
-  const fenced = proxyActivities<Pick<Activities, 'sendDestroyFenced' | 'deleteDiskFenced' | 'deleteSnapshotFenced' | 'submitVmDeletionFenced'>>(once);
-  const destructive = () =>
-    patched(FENCED_CALLS_PATCH)
-      ? {
-          sendDestroy: fenced.sendDestroyFenced,
-          deleteDisk: fenced.deleteDiskFenced,
-          deleteSnapshot: fenced.deleteSnapshotFenced,
-          submitVmDeletion: fenced.submitVmDeletionFenced,
-        }
-      : unfenced;
+  const behindFence = proxyActivities<Pick<Activities, 'sendDestroyFenced' | 'deleteDiskFenced' | 'deleteSnapshotFenced' | 'submitVmDeletionFenced'>>(once);
+  const destructive = fenced
+    ? {
+        sendDestroy: behindFence.sendDestroyFenced,
+        deleteDisk: behindFence.deleteDiskFenced,
+        deleteSnapshot: behindFence.deleteSnapshotFenced,
+        submitVmDeletion: behindFence.submitVmDeletionFenced,
+      }
+    : unfenced;
   // Each call carries a one-line summary, shown on its activity in the Web UI (metadata only: replay ignores it).
   const as = (summary: string) => ({ summary });
   const polling = (ceilingMs: number) => {
@@ -117,13 +113,12 @@ export function providerActivities(provider: Provider, { pollFromMs = 1_000 }: {
     resourceStatus: (ref: ResourceRef) => reads.resourceStatus.executeWithOptions(as(`read the status of ${ref.resourceId}`), [ref]),
     stopInstance: (ref: ResourceRef) => reads.stopInstance.executeWithOptions(as(`stop ${ref.resourceId}`), [ref]),
     sendDestroy: (ref: ResourceRef, action: ReleaseAction, options: DestroyOptions) =>
-      destructive().sendDestroy.executeWithOptions(as(`${action} ${ref.kind} ${ref.resourceId} (destructive, once)`), [ref, action, options]),
-    deleteDisk: (ref: ResourceRef, diskId: string) =>
-      destructive().deleteDisk.executeWithOptions(as(`delete disk ${diskId} (destructive, once)`), [ref, diskId]),
+      destructive.sendDestroy.executeWithOptions(as(`${action} ${ref.kind} ${ref.resourceId} (destructive, once)`), [ref, action, options]),
+    deleteDisk: (ref: ResourceRef, diskId: string) => destructive.deleteDisk.executeWithOptions(as(`delete disk ${diskId} (destructive, once)`), [ref, diskId]),
     deleteSnapshot: (ref: ResourceRef, snapshotId: string) =>
-      destructive().deleteSnapshot.executeWithOptions(as(`delete snapshot ${snapshotId} (destructive, once)`), [ref, snapshotId]),
+      destructive.deleteSnapshot.executeWithOptions(as(`delete snapshot ${snapshotId} (destructive, once)`), [ref, snapshotId]),
     submitVmDeletion: (ref: ResourceRef, vmIds: string[]) =>
-      destructive().submitVmDeletion.executeWithOptions(as(`delete ${vmIds.length} VM(s) on host ${ref.resourceId} (destructive, once)`), [ref, vmIds]),
+      destructive.submitVmDeletion.executeWithOptions(as(`delete ${vmIds.length} VM(s) on host ${ref.resourceId} (destructive, once)`), [ref, vmIds]),
     observeItems: (ref: ResourceRef, items: ObservedItem[], settleAttempts: number) =>
       verify.observeItems.executeWithOptions(as(`verify ${items.length} item(s) of ${ref.resourceId}`), [ref, items, settleAttempts]),
     polls: polling,

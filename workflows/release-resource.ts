@@ -55,6 +55,12 @@ export const AUDIT_RECORD_PATCH = 'audit-record';
  * release-v2, so executions started before it replay on v2 (or v1) unchanged.
  */
 export const RELEASE_V3_PATCH = 'release-v3';
+/**
+ * v4: v3 with its destructive calls behind the send fence (docs/destructive-calls.md): an attempt that timed out before
+ * the server recorded "maybe sent" is made again instead of judged "maybe made". The only marker of its executions,
+ * checked first, so v3 (and earlier) executions replay unchanged.
+ */
+export const RELEASE_V4_PATCH = 'release-v4';
 
 const MINUTE = 60_000;
 /** How long the destructive call may take to show its effect before the outcome is called unknown, by default. */
@@ -70,6 +76,7 @@ const LISTED_PHASES: ReadonlySet<Phase> = new Set<Phase>(['confirm', 'prepare', 
 export async function releaseResource(input: ReleaseRequest, ...extra: unknown[]): Promise<ReleaseReport> {
   // Executions started before v2 end with the v1 report (workflows/v1/report.ts): only clients that started
   // them before the upgrade ever read one.
+  if (patched(RELEASE_V4_PATCH)) return new Release(input, extra, 4).run();
   if (patched(RELEASE_V3_PATCH)) return new Release(input, extra, 3).run();
   if (!patched(RELEASE_V2_PATCH)) return (await releaseResourceV1(input)) as unknown as ReleaseReport;
   return new Release(input, extra, 2).run();
@@ -100,11 +107,11 @@ class Release {
   constructor(
     private readonly input: ReleaseRequest,
     private readonly extra: unknown[],
-    /** The workflow version this execution runs (RELEASE_V3_PATCH and before). */
-    private readonly version: 2 | 3,
+    /** The workflow version this execution runs (RELEASE_V4_PATCH and before). */
+    private readonly version: 2 | 3 | 4,
   ) {
     const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-    this.audit = new Audit(workflowInfo().workflowId, rawRef(input), raw, version === 3 ? LISTED_PHASES : undefined);
+    this.audit = new Audit(workflowInfo().workflowId, rawRef(input), raw, version >= 3 ? LISTED_PHASES : undefined);
     // Every handler is registered before the first await: an update sent during validation is not lost.
     this.installHandlers(raw);
   }
@@ -129,7 +136,7 @@ class Release {
     try {
       const entry = { workflowId, runId, kind: 'release' as const, report, failureType };
       await CancellationScope.nonCancellable(() =>
-        this.version === 3
+        this.version >= 3
           ? inWorkerAudit.recordAudit(entry)
           : control.recordAudit.executeWithOptions({ summary: `write the audit record (${report.outcome})` }, [entry]),
       );
@@ -145,7 +152,7 @@ class Release {
     // A dry run changes nothing and runs under any ID; a release runs only under its resource's ID.
     if (!request.dryRun && workflowInfo().workflowId !== canonicalId) return this.delegate(request, canonicalId);
 
-    const p = providerActivities(request.ref.provider, { pollFromMs: this.version === 3 ? 200 : 1_000 });
+    const p = providerActivities(request.ref.provider, { pollFromMs: this.version >= 3 ? 200 : 1_000, fenced: this.version >= 4 });
     let plan: ExistingPlan;
     try {
       const ready = await this.scope.run(() => this.beforeDestroy(request, p));
@@ -167,13 +174,13 @@ class Release {
     if (args) throw audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', `invalid release request: ${args.field}: ${args.message}`);
     // v3 validates in a local activity: no task queue round trip, one marker instead of an activity's six events.
     const validation = () =>
-      this.version === 3 ? inWorker.validateRequest(this.input) : local.validateRequest.executeWithOptions({ summary: 'validate the request' }, [this.input]);
+      this.version >= 3 ? inWorker.validateRequest(this.input) : local.validateRequest.executeWithOptions({ summary: 'validate the request' }, [this.input]);
     const request = await audit.step('validate', 'validate the request', validation).catch((err) => {
       throw isCancellation(err) ? err : audit.fail(ReleaseFailureType.invalidRequest, 'invalid-request', failureMessage(err));
     });
     this.request = request;
     audit.begin(request);
-    describe(request, this.version === 3);
+    describe(request, this.version >= 3);
     return request;
   }
 
@@ -190,7 +197,7 @@ class Release {
           staticSummary: startSummary(request.ref, request.requestedBy, false),
           staticDetails: `${startDetails(request.ref, request)}\n\nHanded over from ${workflowInfo().workflowId}.`,
           // v3 children start described, so they upsert nothing (v2 never passed them: its commands stay as recorded).
-          ...(this.version === 3 ? releaseAttributes({ ...request, dryRun: false }) : {}),
+          ...(this.version >= 3 ? releaseAttributes({ ...request, dryRun: false }) : {}),
           // Only one run at a time; a finished one (a dry run, a failed or even a successful release) may be
           // followed by a new one: the new run inspects first, so nothing is ever deleted twice.
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',
@@ -232,7 +239,7 @@ class Release {
 
     // v3: nothing waited or changed since the inspect, which is fresh: the destructive call follows the read it was decided on.
     const inspectedAt = Date.parse(audit.report.steps.find((s) => s.phase === 'inspect')!.startedAt);
-    if (this.version === 3 && !needsRecheck(plan, inspectedAt, Date.now())) return { plan };
+    if (this.version >= 3 && !needsRecheck(plan, inspectedAt, Date.now())) return { plan };
 
     // Fail closed: read again right before the destructive call; anything the plan relied on that changed stops it.
     const reread = await audit.step('recheck', 're-read the resource', () =>

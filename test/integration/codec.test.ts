@@ -115,10 +115,10 @@ describe('payload encryption', () => {
   it('a release runs with the codec; its history holds only binary/encrypted payloads, no plaintext', async () => {
     expect(report.outcome).toBe('released'); // decoded by the client: the codec is transparent to the code
     const events = await rawHistory();
-    // The SDK writes its patch markers (the patch IDs: `patched('release-v3')`…) itself, not through the codec.
+    // The SDK writes its patch markers (the patch IDs: `patched('release-v4')`…) itself, not through the codec.
     const patchMarkers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
     expect(patchMarkers.map((e) => text(e.markerRecordedEventAttributes!.details!['patch-data'].payloads![0].data))).toEqual([
-      '{"id":"release-v3","deprecated":false}',
+      '{"id":"release-v4","deprecated":false}',
     ]);
     // The local activities' markers: their results are the worker's (encrypted); their metadata (activity ID, attempt,
     // time, under `data`) the SDK's.

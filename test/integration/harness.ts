@@ -149,7 +149,7 @@ function installRuntimeOnce() {
 
 /**
  * With RECORD_HISTORIES=1, save a finished workflow's history under test/histories/<folder>/ (releases: their
- * version, `v2`; `batch`, `sweep`) for the replay
+ * version, `v4`; `batch`, `sweep`) for the replay
  * test (test/integration/replay.test.ts). A recorded history is proof that executions of that version still
  * replay: it is never overwritten (an existing file is kept and the new one skipped). RECORD_HISTORIES_TAG=<tag>
  * records a second set beside the first (`<name>--<tag>.json`) after a change that keeps the version, e.g. `ui`:
@@ -177,7 +177,7 @@ export async function recordHistory(handle: WorkflowHandle, name: string, folder
 }
 
 /** Where histories of the current workflow version are recorded (those of v1 are the files directly under test/histories/). */
-const CURRENT_HISTORY_DIR = 'v3';
+const CURRENT_HISTORY_DIR = 'v4';
 
 /** This test file's own namespace (registered by the global setup). */
 export function testNamespace(): string {
