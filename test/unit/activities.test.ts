@@ -41,13 +41,19 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
 
 describe('activities', () => {
   it('awaitGone: "still there" is a retryable NotYet failure of category BENIGN', async () => {
-    const a = createActivities({ heartbeats: RECORDED, adapters: { alibaba: adapterWith({ status: () => Promise.resolve({ state: 'deleting', rawStatus: 'Stopped' }) }) } });
+    const a = createActivities({
+      heartbeats: RECORDED,
+      adapters: { alibaba: adapterWith({ status: () => Promise.resolve({ state: 'deleting', rawStatus: 'Stopped' }) }) },
+    });
     const f = await failureOf(new MockActivityEnvironment().run(a.awaitGone, ref));
     expect(f).toMatchObject({ type: ActivityFailureType.notYet, nonRetryable: false, category: ApplicationFailureCategory.BENIGN });
   });
 
   it('awaitGone: a provider-reported failure ends the polling at once, not benign', async () => {
-    const a = createActivities({ heartbeats: RECORDED, adapters: { alibaba: adapterWith({ status: () => Promise.resolve({ state: 'failed', rawStatus: 'DELETE_FAILED' }) }) } });
+    const a = createActivities({
+      heartbeats: RECORDED,
+      adapters: { alibaba: adapterWith({ status: () => Promise.resolve({ state: 'failed', rawStatus: 'DELETE_FAILED' }) }) },
+    });
     const f = await failureOf(new MockActivityEnvironment().run(a.awaitGone, ref));
     expect(f).toMatchObject({ type: ActivityFailureType.failed, nonRetryable: true });
     expect(f.category).toBeUndefined();
