@@ -167,6 +167,36 @@ function faultPlan(): FaultSpec[] {
   return faults;
 }
 
+/**
+ * How each destructive attempt of a release ended, from its history: `completed`, `failed <type>`, or `timed out` with
+ * the last heartbeat the server recorded (docs/destructive-calls.md: `maybe-sent` or not).
+ */
+async function destructiveAttempts(handle: WorkflowHandle): Promise<string[]> {
+  const events = (await handle.fetchHistory().catch(() => undefined))?.events ?? [];
+  const names = new Map<string, string>();
+  const out: string[] = [];
+  const details = (payloads?: { data?: Uint8Array | null }[] | null) => {
+    const data = payloads?.[0]?.data;
+    return data ? Buffer.from(data).toString('utf8') : 'no heartbeat';
+  };
+  for (const e of events) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled && /^(sendDestroy|deleteDisk|deleteSnapshot|submitVmDeletion)/.test(scheduled.activityType?.name ?? '')) {
+      names.set(String(e.eventId), scheduled.activityType!.name!);
+    }
+    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+    const name = closed && names.get(String(closed.scheduledEventId));
+    if (!name) continue;
+    if (e.activityTaskCompletedEventAttributes) out.push(`${name} completed`);
+    else if (e.activityTaskFailedEventAttributes)
+      out.push(
+        `${name} failed ${e.activityTaskFailedEventAttributes.failure?.cause?.applicationFailureInfo?.type ?? e.activityTaskFailedEventAttributes.failure?.applicationFailureInfo?.type ?? ''}`,
+      );
+    else out.push(`${name} timed out (${details(e.activityTaskTimedOutEventAttributes!.failure?.timeoutFailureInfo?.lastHeartbeatDetails?.payloads)})`);
+  }
+  return out;
+}
+
 /** An answer from an `applied` fault is flagged `injected` in the call log, yet the call took effect: it counts. */
 function appliedCodes(faults: FaultSpec[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
@@ -600,10 +630,23 @@ async function main(): Promise<number> {
         const p = await progress(h).catch(() => undefined);
         const pending =
           'raw' in d ? (d.raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} attempt ${a.attempt} ${a.lastFailure?.message ?? ''}`.trim()) : [];
-        return `${e.workflowId}: ${'status' in d ? d.status.name : d.error}, phase ${p?.phase ?? '?'}${p?.waitingFor ? `, waiting for ${p.waitingFor}` : ''}; pending: ${pending.join('; ') || 'none'}`;
+        return `${e.workflowId}: ${'status' in d ? d.status.name : d.error}, phase ${p?.phase ?? '?'}${p?.waitingFor ? `, waiting for ${p.waitingFor}` : ''}; pending: ${pending.join('; ') || 'none'}; destructive attempts: ${(await destructiveAttempts(h)).join(', ') || 'none'}`;
       }),
     );
-    const okEnding = (e: Ending) => e.got === e.expect || (e.expect === 'released' && e.got === ReleaseFailureType.outcomeUnknown);
+    // Each release's destructive attempts, from its history: those whose worker was killed around the send fence.
+    const attempts = new Map(
+      await Promise.all(releases.map(async (e) => [e.workflowId, await destructiveAttempts(c.workflow.getHandle(e.workflowId))] as const)),
+    );
+    const timedOut = (stage: 'maybe-sent' | 'unsent') =>
+      releases.filter((e) => (attempts.get(e.workflowId) ?? []).some((a) => a.includes('timed out') && a.includes('maybe-sent') === (stage === 'maybe-sent')));
+    const killedBeforeFence = timedOut('unsent');
+    const killedAfterFence = timedOut('maybe-sent');
+    // DestructiveOutcomeUnknown is the right ending of a release that would have been released (or seen DELETE_FAILED)
+    // only where an attempt may have sent its request and no answer came: killed after "maybe sent".
+    const mayBeUnknown = new Set(killedAfterFence.map((e) => e.workflowId));
+    const okEnding = (e: Ending) =>
+      e.got === e.expect ||
+      ((e.expect === 'released' || e.expect === 'DeleteFailed') && e.got === ReleaseFailureType.outcomeUnknown && mayBeUnknown.has(e.workflowId));
     const unexpected = releases.filter((e) => !okEnding(e) && !(e.expect === 'released' && unreadVerification(e)));
     const falseMismatches = releases.filter((e) => e.expect === 'released' && unreadVerification(e));
     const untyped = [...releases.filter((e) => !e.typed && e.got !== 'not-ended')];
@@ -630,11 +673,11 @@ async function main(): Promise<number> {
     console.log(
       `  faults: ${faults.length} injected, ${faultHits} hits; ${injectedAnswers} injected answers, ${droppedAnswers} dropped answers; ${calls.length} provider calls`,
     );
-    // docs/destructive-calls.md: attempts whose worker died before the send fence, made again instead of left "maybe made".
-    const unsent = releases.flatMap((e) => (e.report?.steps ?? []).filter((s) => s.name.startsWith('destructive request never sent')).map(() => e.name));
-    console.log(
-      `  destructive calls: ${destructiveTotal} over ${perTarget.size} resources; ${unsent.length} attempt(s) stopped before the send fence, made again${unsent.length ? ` (${[...new Set(unsent)].join(', ')})` : ''}`,
-    );
+    // docs/destructive-calls.md: attempts whose worker died before the send fence are made again; after it, watched.
+    const names = (es: Ending[]) => (es.length ? ` (${es.map((e) => e.name).join(', ')})` : '');
+    console.log(`  destructive calls: ${destructiveTotal} over ${perTarget.size} resources`);
+    console.log(`  destructive attempts timed out before "maybe sent" (never sent, made again): ${killedBeforeFence.length}${names(killedBeforeFence)}`);
+    console.log(`  destructive attempts timed out after "maybe sent" (maybe made, never repeated): ${killedAfterFence.length}${names(killedAfterFence)}`);
     console.log(
       `  histories scanned: ${executions.length}, ${decodedHistories} with readable payloads (workflow task timeouts, from kills: ${taskTimeouts}); worker logs: ${fleet.logPaths.length}`,
     );

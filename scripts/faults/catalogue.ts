@@ -17,21 +17,26 @@ export interface ReleaseCase {
 }
 
 const base = { requestedBy: 'alice@platform', ticket: 'CHG-FAULTS', backup: { required: false } } as const;
+/**
+ * How long a release watches for its resource to go: a simulated delete takes well under a second, and a destructive
+ * attempt whose worker was killed after "maybe sent" (docs/destructive-calls.md) must end DestructiveOutcomeUnknown
+ * within the suite's deadline, not after the default 30 minutes.
+ */
+export const WAIT_GONE_WITHIN = '45s';
+const withDefaults = (extra: Partial<ReleaseRequest>) => ({ ...base, ...extra, options: { waitGoneWithin: WAIT_GONE_WITHIN, ...extra.options } });
 const ali = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
   provider: 'alibaba',
   kind: 'ecs-instance',
   region: 'cn-hangzhou',
   resourceId,
-  ...base,
-  ...extra,
+  ...withDefaults(extra),
 });
 const bcc = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
   provider: 'baidu',
   kind: 'bcc-instance',
   region: 'bj',
   resourceId,
-  ...base,
-  ...extra,
+  ...withDefaults(extra),
 });
 const hw = (kind: ReleaseRequest['kind'], resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
   provider: 'huawei',
@@ -39,8 +44,7 @@ const hw = (kind: ReleaseRequest['kind'], resourceId: string, extra: Partial<Rel
   region: 'cn-southwest-2',
   projectId: HUAWEI_PROJECT,
   resourceId,
-  ...base,
-  ...extra,
+  ...withDefaults(extra),
 });
 const uuid = (prefix: string, n: number) => `${prefix}${String(n).padStart(7, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
