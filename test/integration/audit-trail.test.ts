@@ -6,18 +6,9 @@ import { PgAuditStore } from '../../audit/pg';
 import { startBatch } from '../../client/batch';
 import { confirmBackup, progress } from '../../client/release';
 import type { ReleaseRequest } from '../../domain/request';
-import { failureOf, useSimHarness } from './harness';
+import { ecsRequest, failureOf, useSimHarness } from './harness';
 
-const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
-  provider: 'alibaba',
-  kind: 'ecs-instance',
-  region: 'cn-hangzhou',
-  resourceId,
-  requestedBy: 'alice@platform',
-  ticket: `CHG-AUDIT-${resourceId}`,
-  backup: { required: false },
-  ...extra,
-});
+const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ecsRequest(resourceId, `CHG-AUDIT-${resourceId}`, extra);
 
 describe('audit records written by the release workflow', () => {
   const h = useSimHarness();

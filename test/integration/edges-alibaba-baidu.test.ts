@@ -2,19 +2,10 @@
 // each checks the simulator's state afterwards against the report, not only the report.
 import { describe, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../../domain/request';
-import { assessed, failureOf, useSimHarness } from './harness';
+import { assessed, ecsRequest, failureOf, useSimHarness } from './harness';
 import { expectStateMatchesReport, inventory } from './witness';
 
-const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
-  provider: 'alibaba',
-  kind: 'ecs-instance',
-  region: 'cn-hangzhou',
-  resourceId,
-  requestedBy: 'alice@platform',
-  ticket: 'CHG-10',
-  backup: { required: false },
-  ...extra,
-});
+const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ecsRequest(resourceId, 'CHG-10', extra);
 const bcc = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
   ...ecs(resourceId, extra),
   provider: 'baidu',

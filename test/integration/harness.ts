@@ -93,6 +93,18 @@ export async function startHarness(deps: WorkerSetup['deps']): Promise<Harness> 
 
 export type { ReleaseReport };
 
+/** A release request for an Alibaba ECS instance of the default fixture, from alice, without a backup gate. */
+export const ecsRequest = (resourceId: string, ticket: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
+  provider: 'alibaba',
+  kind: 'ecs-instance',
+  region: 'cn-hangzhou',
+  resourceId,
+  requestedBy: 'alice@platform',
+  ticket,
+  backup: { required: false },
+  ...extra,
+});
+
 /** The plan of a report about a resource that exists (the tests' releases are of resources that do). */
 export function assessed(plan: Plan | undefined): ExistingPlan {
   if (!plan || isGone(plan)) throw new Error(`expected the plan of an existing resource, got ${plan?.outcome ?? 'none'}`);

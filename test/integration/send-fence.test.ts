@@ -9,18 +9,9 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { HeartbeatRecorder } from '../../activities/send-fence';
 import { SendStage } from '../../common/failure-types';
 import type { ReleaseRequest } from '../../domain/request';
-import { failureOf, testNamespace, useSimHarness } from './harness';
+import { ecsRequest, failureOf, testNamespace, useSimHarness } from './harness';
 
-const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
-  provider: 'alibaba',
-  kind: 'ecs-instance',
-  region: 'cn-hangzhou',
-  resourceId,
-  requestedBy: 'alice@platform',
-  ticket: 'CHG-FENCE',
-  backup: { required: false },
-  ...extra,
-});
+const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ecsRequest(resourceId, 'CHG-FENCE', extra);
 type AlibabaState = { alibaba: { instances: { id: string }[] } };
 
 /** How the next fenced attempt stops: before the server has "maybe sent", or right after. Later ones run normally. */

@@ -11,18 +11,9 @@ import type { ReleaseReport } from '../../domain/report';
 import type { releaseResource } from '../../workflows';
 import { confirmBackupUpdate } from '../../workflows/messages';
 import { defaultFixture } from '../../simulators/runtime';
-import { failureOf, useSimHarness } from './harness';
+import { ecsRequest, failureOf, useSimHarness } from './harness';
 
-const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
-  provider: 'alibaba',
-  kind: 'ecs-instance',
-  region: 'cn-hangzhou',
-  resourceId,
-  requestedBy: 'alice@platform',
-  ticket: 'CHG-11',
-  backup: { required: false },
-  ...extra,
-});
+const ecs = (resourceId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ecsRequest(resourceId, 'CHG-11', extra);
 type AlibabaState = { alibaba: { instances: { id: string; status: string }[] } };
 
 describe('Temporal semantics at the edges', () => {

@@ -1,8 +1,9 @@
 // The activities' contract with the workflow, with a stand-in adapter and the SDK's mock activity environment:
 // polling answers "not yet" as a BENIGN failure (neither logged as an error nor counted as one), the
 // verification read settles while the provider still deletes, and the destructive call is one request.
-import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { failureOf } from './application-failure';
 import { describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../activities';
 import { HEARTBEAT_EVERY_MS } from '../../activities/failures';
@@ -28,15 +29,6 @@ function adapterWith(overrides: Partial<ProviderAdapter>): ProviderAdapter {
     inventory: unused,
     ...overrides,
   };
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
 }
 
 describe('activities', () => {

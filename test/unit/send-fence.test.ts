@@ -2,8 +2,8 @@
 // recorded "maybe sent"; before that every heartbeat says "not sent"; heartbeats are one at a time; and when a
 // heartbeat could not be recorded nothing is sent. With the SDK's mock activity environment and an adapter whose
 // requests go out the way every real one's do (providers/send-fence.ts `admit`).
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { failureOf } from './application-failure';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../activities';
 import { FENCE_HEARTBEAT_EVERY_MS, type HeartbeatRecorder } from '../../activities/send-fence';
@@ -64,15 +64,6 @@ function server(log: Event[], { delayMs = 0, fail = () => false }: { delayMs?: n
     },
   };
   return { recorder, overlapped: () => overlapped };
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
 }
 
 afterEach(() => vi.useRealTimers());
