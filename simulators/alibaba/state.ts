@@ -99,21 +99,29 @@ export function isExpired(i: InstanceState, now: number): boolean {
   return i.chargeType === 'PrePaid' && i.expiredAt !== undefined && i.expiredAt <= now;
 }
 
-/** Every resource of the simulated account, across regions (each resource carries its region). */
+/**
+ * Every resource of the simulated account, across regions (each resource carries its region). Read by ID, by instance
+ * and by disk through indexes, as ECS answers them: a request costs the same whatever else the account holds (the
+ * bench's holds thousands). Resources change only through the methods below (and their own fields).
+ */
 export class AlibabaState {
-  instances = new Map<string, InstanceState>();
-  disks = new Map<string, DiskState>();
-  snapshots = new Map<string, SnapshotState>();
+  readonly instances = new Map<string, InstanceState>();
+  readonly disks = new Map<string, DiskState>();
+  readonly snapshots = new Map<string, SnapshotState>();
   accessKeys = new Map<string, AccessKey>();
   timing: Timing = { stopMs: 300, startMs: 300, deleteMs: 300, createMs: 30_000, clientTokenMs: 3_600_000 };
   private tokens = new Map<string, SeenToken>();
+  /** instance ID → its attached disks; disk ID → the snapshots made of it; snapshot ID → how many disks were made from it. */
+  private readonly attached = new Map<string, Set<DiskState>>();
+  private readonly snapshotsOfDisk = new Map<string, Set<SnapshotState>>();
+  private readonly disksFromSnapshot = new Map<string, number>();
+  /** The order of the fixture, in which the Describe* actions list what they find. */
+  private readonly loadOrder = new WeakMap<object, number>();
 
   load(section: ParsedAlibabaSection, now: number): void {
-    this.instances.clear();
-    this.disks.clear();
-    this.snapshots.clear();
-    this.accessKeys.clear();
-    this.tokens.clear();
+    for (const m of [this.instances, this.disks, this.snapshots, this.accessKeys, this.tokens, this.attached, this.snapshotsOfDisk, this.disksFromSnapshot])
+      m.clear();
+    let order = 0;
     this.timing = {
       stopMs: section.timing.stopMs,
       deleteMs: section.timing.deleteMs,
@@ -149,6 +157,7 @@ export class AlibabaState {
         osName: i.osName,
         releasing: false,
       });
+      this.loadOrder.set(this.instances.get(i.id)!, order++);
     }
 
     const dataDiskCount = new Map<string, number>();
@@ -181,6 +190,10 @@ export class AlibabaState {
         attachedAt: owner ? (d.attachedAt ? resolveTime(d.attachedAt, now) : createdAt) : undefined,
         sourceSnapshotId: d.sourceSnapshotId,
       });
+      const disk = this.disks.get(d.id)!;
+      this.loadOrder.set(disk, order++);
+      if (disk.instanceId) add(this.attached, disk.instanceId, disk);
+      if (disk.sourceSnapshotId) this.disksFromSnapshot.set(disk.sourceSnapshotId, (this.disksFromSnapshot.get(disk.sourceSnapshotId) ?? 0) + 1);
     }
 
     for (const s of section.snapshots) {
@@ -196,6 +209,9 @@ export class AlibabaState {
         createdAt: resolveTime(s.createdAt, now),
         usedByImage: s.usedByImage,
       });
+      const snapshot = this.snapshots.get(s.id)!;
+      this.loadOrder.set(snapshot, order++);
+      add(this.snapshotsOfDisk, snapshot.sourceDiskId, snapshot);
     }
   }
 
@@ -213,16 +229,61 @@ export class AlibabaState {
     this.tokens.set(token, { fingerprint, requestId, at: now });
   }
 
+  /** The resources of `map` with these IDs that exist, in fixture order. */
+  byIds<T extends object>(map: ReadonlyMap<string, T>, ids: readonly string[]): T[] {
+    return this.inOrder(new Set(ids.map((id) => map.get(id)).filter((x): x is T => x !== undefined)));
+  }
+
   disksOf(instanceId: string): DiskState[] {
-    return [...this.disks.values()].filter((d) => d.instanceId === instanceId);
+    return [...(this.attached.get(instanceId) ?? [])];
+  }
+
+  /** The snapshots made of these disks, in fixture order. */
+  snapshotsOf(diskIds: readonly string[]): SnapshotState[] {
+    return this.inOrder(new Set(diskIds.flatMap((id) => [...(this.snapshotsOfDisk.get(id) ?? [])])));
+  }
+
+  /** A disk was created from the snapshot (it then cannot be deleted without Force). */
+  snapshotInUse(snapshotId: string): boolean {
+    return (this.disksFromSnapshot.get(snapshotId) ?? 0) > 0;
+  }
+
+  /** Detach a disk from its instance: it stays, Available, pay-as-you-go. */
+  detachDisk(disk: DiskState, now: number): void {
+    if (disk.instanceId) this.attached.get(disk.instanceId)?.delete(disk);
+    disk.instanceId = null;
+    disk.status = 'Available';
+    disk.device = '';
+    disk.detachedAt = now;
+    disk.chargeType = 'PostPaid';
   }
 
   /** Remove a disk; its automatic snapshots go with it when DeleteAutoSnapshot is set, manual ones stay. */
   releaseDisk(disk: DiskState): void {
     this.disks.delete(disk.id);
+    if (disk.instanceId) this.attached.get(disk.instanceId)?.delete(disk);
+    if (disk.sourceSnapshotId) this.disksFromSnapshot.set(disk.sourceSnapshotId, (this.disksFromSnapshot.get(disk.sourceSnapshotId) ?? 1) - 1);
     if (!disk.deleteAutoSnapshot) return;
-    for (const s of [...this.snapshots.values()]) {
-      if (s.sourceDiskId === disk.id && s.type === 'auto') this.snapshots.delete(s.id);
-    }
+    for (const s of this.snapshotsOf([disk.id])) if (s.type === 'auto') this.deleteSnapshot(s);
   }
+
+  deleteSnapshot(snapshot: SnapshotState): void {
+    this.snapshots.delete(snapshot.id);
+    this.snapshotsOfDisk.get(snapshot.sourceDiskId)?.delete(snapshot);
+  }
+
+  deleteInstance(instance: InstanceState): void {
+    this.instances.delete(instance.id);
+    this.attached.delete(instance.id);
+  }
+
+  private inOrder<T extends object>(items: Iterable<T>): T[] {
+    return [...items].sort((a, b) => (this.loadOrder.get(a) ?? 0) - (this.loadOrder.get(b) ?? 0));
+  }
+}
+
+function add<T>(index: Map<string, Set<T>>, key: string, item: T): void {
+  const set = index.get(key);
+  if (set) set.add(item);
+  else index.set(key, new Set([item]));
 }

@@ -116,12 +116,8 @@ function release(state: AlibabaState, inst: InstanceState, now: number): void {
     if (locked || disk.deleteWithInstance) {
       state.releaseDisk(disk);
     } else {
-      disk.instanceId = null;
-      disk.status = 'Available';
-      disk.device = '';
-      disk.detachedAt = now;
-      disk.chargeType = 'PostPaid';
+      state.detachDisk(disk, now);
     }
   }
-  state.instances.delete(inst.id);
+  state.deleteInstance(inst);
 }

@@ -19,7 +19,8 @@ export const describeDisks: ActionHandler = (p, env) => {
   const deleteWithInstance = p.bool('DeleteWithInstance');
   const deleteAutoSnapshot = p.bool('DeleteAutoSnapshot');
   const portable = p.bool('Portable');
-  const matching = [...env.state.disks.values()].filter(
+  const candidates = ids ? env.state.byIds(env.state.disks, ids) : instanceId ? env.state.disksOf(instanceId) : [...env.state.disks.values()];
+  const matching = candidates.filter(
     (d) =>
       d.region === region &&
       (!instanceId || d.instanceId === instanceId) &&

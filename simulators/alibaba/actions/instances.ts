@@ -12,7 +12,7 @@ export const describeInstances: ActionHandler = (p, env) => {
   const lockReason = p.str('LockReason');
   const zone = p.str('ZoneId');
   const tags = p.tags();
-  const matching = [...env.state.instances.values()].filter(
+  const matching = (ids ? env.state.byIds(env.state.instances, ids) : [...env.state.instances.values()]).filter(
     (i) =>
       i.region === region &&
       (!ids || ids.includes(i.id)) &&

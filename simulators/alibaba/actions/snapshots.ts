@@ -3,13 +3,9 @@ import { renderSnapshot } from '../render';
 import type { AlibabaState, SnapshotState } from '../state';
 import { page, type ActionHandler } from './common';
 
-function usedByDisk(state: AlibabaState, s: SnapshotState): boolean {
-  return [...state.disks.values()].some((d) => d.sourceSnapshotId === s.id);
-}
-
 /** DescribeSnapshots' Usage: what was made from the snapshot. */
 function usage(state: AlibabaState, s: SnapshotState): string {
-  const disk = usedByDisk(state, s);
+  const disk = state.snapshotInUse(s.id);
   if (s.usedByImage && disk) return 'image_disk';
   if (s.usedByImage) return 'image';
   return disk ? 'disk' : 'none';
@@ -25,7 +21,15 @@ export const describeSnapshots: ActionHandler = (p, env) => {
   const status = p.str('Status') ?? 'all';
   if (!['progressing', 'accomplished', 'failed', 'all'].includes(status)) invalidParameter('Status');
   const usageFilter = p.str('Usage');
-  const matching = [...env.state.snapshots.values()].filter(
+  const { state } = env;
+  const candidates = ids
+    ? state.byIds(state.snapshots, ids)
+    : diskId
+      ? state.snapshotsOf([diskId])
+      : instanceId
+        ? state.snapshotsOf(state.disksOf(instanceId).map((d) => d.id))
+        : [...state.snapshots.values()];
+  const matching = candidates.filter(
     (s) =>
       s.region === region &&
       // InstanceId selects snapshots of the disks attached to that instance now.
@@ -46,7 +50,7 @@ export const deleteSnapshot: ActionHandler = (p, env) => {
   const force = p.bool('Force') ?? false;
   const snapshot = env.state.snapshots.get(id) ?? aliFail('InvalidSnapshotId.NotFound');
   if (snapshot.usedByImage) aliFail('SnapshotCreatedImage');
-  if (usedByDisk(env.state, snapshot) && !force) aliFail('SnapshotCreatedDisk');
-  env.state.snapshots.delete(id);
+  if (env.state.snapshotInUse(id) && !force) aliFail('SnapshotCreatedDisk');
+  env.state.deleteSnapshot(snapshot);
   return {};
 };

@@ -251,6 +251,33 @@ describe('DescribeSnapshots / DeleteSnapshot', () => {
   });
 });
 
+describe('reads by ID, instance and disk (the simulator indexes them)', () => {
+  it('lists in fixture order whatever order the IDs come in, and follows a release, a detach and a deleted source disk', async () => {
+    expect((await disks({ diskIds: '["d-bp1autosnap10dat1","d-bp1autosnap10sys"]' })).disks!.disk!.map((d) => d.diskId)).toEqual([
+      'd-bp1autosnap10sys',
+      'd-bp1autosnap10dat1',
+    ]);
+    expect(
+      (await instances({ instanceIds: '["i-bp1runningpaygo02","i-bp1stoppedpaygo01","i-bp1nosuch"]' })).instances!.instance!.map((i) => i.instanceId),
+    ).toEqual(['i-bp1stoppedpaygo01', 'i-bp1runningpaygo02']);
+    await ctx.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: 'i-bp1autosnap10' }));
+    await sleep(400);
+    // Released: nothing attached to it any more; the kept disk and its snapshots are found by their own IDs.
+    expect((await disks({ instanceId: 'i-bp1autosnap10' })).totalCount).toBe(0);
+    expect((await snapshots({ instanceId: 'i-bp1autosnap10' })).totalCount).toBe(0);
+    expect((await disks({ diskIds: '["d-bp1autosnap10sys","d-bp1autosnap10dat1"]' })).disks!.disk!.map((d) => [d.diskId, d.instanceId])).toEqual([
+      ['d-bp1autosnap10dat1', ''],
+    ]);
+    expect((await snapshots({ diskId: 'd-bp1autosnap10dat1' })).totalCount).toBe(3);
+    // A snapshot a disk was made from needs Force only while that disk exists.
+    expect((await snapshots({ snapshotIds: '["s-bp1stopped01dat1user"]' })).snapshots!.snapshot![0].usage).toBe('disk');
+    await ctx.ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: 'd-bp1restored02' }));
+    expect((await snapshots({ snapshotIds: '["s-bp1stopped01dat1user"]' })).snapshots!.snapshot![0].usage).toBe('none');
+    await ctx.ecs.deleteSnapshot(new $Ecs.DeleteSnapshotRequest({ snapshotId: 's-bp1stopped01dat1user' }));
+    expect((await snapshots({ diskId: 'd-bp1stopped01dat1' })).snapshots!.snapshot!.map((x) => x.snapshotId)).not.toContain('s-bp1stopped01dat1user');
+  });
+});
+
 describe('request routing', () => {
   it('answers InvalidAction.NotFound (404) for an unknown action', async () => {
     const err = await failure(ctx.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({})));
