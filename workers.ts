@@ -95,11 +95,13 @@ function serverHeartbeats(connection: NativeConnection, namespace: string, dataC
 }
 
 /**
- * The SDK sizes the cache from the heap limit (about 2,300 workflows with Node's default heap on a large machine), at
- * about 300 KiB each: 2,000 releases parked at a gate would hold 600 MiB. 500 keeps a worker near 300 MiB and still
- * holds every release of a 256-wide burst, so a running release is not replayed at each of its tasks.
+ * The SDK sizes the cache from the heap limit (about 2,300 workflows with Node's default heap on a large machine), and a
+ * cached release holds about 375 KiB of the worker's RSS (its own copy of the workflow modules, the SDK's state and
+ * the core's): with 500, 2,000 releases parked at a gate held 588 MiB, with 256 470 MiB (README "Performance"). A
+ * release waiting for a person needs no place in it: evicted, it replays its short history when the person answers.
+ * 256 holds every release of a 256-wide burst, so a running release is not replayed at each of its tasks.
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 256;
 
 function maxCachedFromEnv(): number {
   const raw = process.env.CLOUD_RELEASE_MAX_CACHED_WORKFLOWS;
