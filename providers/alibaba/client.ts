@@ -1,5 +1,5 @@
-import Ecs from '@alicloud/ecs20140526';
-import { Config } from '@alicloud/openapi-client';
+import type Ecs from '@alicloud/ecs20140526';
+import { $Ecs, $OpenApi } from './sdk';
 
 export interface EcsClientOptions {
   /** Endpoint URL with an optional `{region}` placeholder, e.g. https://ecs.{region}.aliyuncs.com or http://127.0.0.1:PORT */
@@ -18,8 +18,8 @@ export interface EcsClientOptions {
 export function createEcsClient(o: EcsClientOptions): Ecs {
   const url = new URL(o.endpoint.replaceAll('{region}', o.region));
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`alibaba endpoint must be http(s): ${url.protocol}`);
-  return new Ecs(
-    new Config({
+  return new $Ecs.default(
+    new $OpenApi.Config({
       accessKeyId: o.accessKeyId,
       accessKeySecret: o.accessKeySecret,
       endpoint: url.host,

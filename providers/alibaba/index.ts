@@ -1,5 +1,5 @@
 import type Ecs from '@alicloud/ecs20140526';
-import * as $Ecs from '@alicloud/ecs20140526';
+import { $Ecs } from './sdk';
 import type { CallReceipt, ReleaseAction, ResourceRef, ResourceStatus } from '../../domain/resource';
 import { goneSnapshot } from '../../domain/resource';
 import { ProviderError, type Observation, type ObservedItem, type ProviderAdapter } from '../adapter';

@@ -1,5 +1,6 @@
 import type Ecs from '@alicloud/ecs20140526';
-import * as $Ecs from '@alicloud/ecs20140526';
+import type { DescribeInstancesResponseBodyInstancesInstance } from '@alicloud/ecs20140526';
+import { $Ecs } from './sdk';
 import { ownerOf, type InventoryItem, type InventoryPage, type InventoryQuery } from '../../domain/inventory';
 import { pageAcrossKinds } from '../inventory-paging';
 import type { RequestLimiter } from '../rate-limit';
@@ -10,7 +11,7 @@ import * as map from './mapping';
 const MAX_TAGS = 20;
 const MAX_RESULTS = 100;
 
-function item(region: string, i: $Ecs.DescribeInstancesResponseBodyInstancesInstance, now: number): InventoryItem {
+function item(region: string, i: DescribeInstancesResponseBodyInstancesInstance, now: number): InventoryItem {
   const charging = map.charging(i, now);
   const tags = map.tags(i);
   const created = i.creationTime ? Date.parse(i.creationTime) : NaN;

@@ -1,7 +1,7 @@
-import { DeleteServersRequest, DeleteServersRequestBody, ServerId, ShowJobRequest, ShowServerRequest } from '@huaweicloud/huaweicloud-sdk-ecs';
 import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient';
 import type { RequestLimiter } from '../rate-limit';
 import { admit } from '../send-fence';
+import { $HuaweiEcs } from './ecs-sdk';
 import { huaweiCall, pathId, type Answer, type HuaweiClients, type HuaweiCredentials } from './sdk';
 import type {
   BssQueryWire,
@@ -67,7 +67,7 @@ export class HuaweiApi {
 
   showServer(s: Scope, serverId: string): Promise<Answer<EcsServerWire>> {
     const ecs = this.clients.ecs(this.url('ecs', s), s.projectId);
-    return this.call('ECS ShowServer', () => ecs.showServer(new ShowServerRequest().withServerId(pathId(serverId))));
+    return this.call('ECS ShowServer', () => ecs.showServer(new $HuaweiEcs.ShowServerRequest().withServerId(pathId(serverId))));
   }
 
   /** BMS ShowBaremetalServer: the cloud server of a BMS- or HPS-backed node (ECS does not know it). */
@@ -81,16 +81,16 @@ export class HuaweiApi {
    */
   deleteServers(s: Scope, serverIds: string[], opts: { deletePublicip: boolean; deleteVolume: boolean }): Promise<Answer<{ job_id?: string }>> {
     const ecs = this.clients.ecs(this.url('ecs', s), s.projectId);
-    const body = new DeleteServersRequestBody()
-      .withServers(serverIds.map((id) => new ServerId().withId(id)))
+    const body = new $HuaweiEcs.DeleteServersRequestBody()
+      .withServers(serverIds.map((id) => new $HuaweiEcs.ServerId().withId(id)))
       .withDeletePublicip(opts.deletePublicip)
       .withDeleteVolume(opts.deleteVolume);
-    return this.call('ECS DeleteServers', () => ecs.deleteServers(new DeleteServersRequest().withBody(body)));
+    return this.call('ECS DeleteServers', () => ecs.deleteServers(new $HuaweiEcs.DeleteServersRequest().withBody(body)));
   }
 
   showJob(s: Scope, jobId: string): Promise<Answer<EcsJobWire>> {
     const ecs = this.clients.ecs(this.url('ecs', s), s.projectId);
-    return this.call('ECS ShowJob', () => ecs.showJob(new ShowJobRequest().withJobId(pathId(jobId))));
+    return this.call('ECS ShowJob', () => ecs.showJob(new $HuaweiEcs.ShowJobRequest().withJobId(pathId(jobId))));
   }
 
   // EVS (real API)

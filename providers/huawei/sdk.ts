@@ -3,9 +3,10 @@ import { sdkLoggerSilenced } from './sdk-logger';
 import { BasicCredentials, GlobalCredentials } from '@huaweicloud/huaweicloud-sdk-core';
 import { ClientBuilder } from '@huaweicloud/huaweicloud-sdk-core/ClientBuilder';
 import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient';
-import { EcsClient } from '@huaweicloud/huaweicloud-sdk-ecs';
+import type { EcsClient } from '@huaweicloud/huaweicloud-sdk-ecs';
 import { ProviderError, ProviderUnreachableError } from '../adapter';
 import { classifyHuaweiError } from './errors';
+import { $HuaweiEcs } from './ecs-sdk';
 
 export const PROVIDER = 'huawei';
 
@@ -93,7 +94,7 @@ export class HuaweiClients {
   /** The official ECS client for one project. */
   ecs(endpoint: string, projectId: string): EcsClient {
     return this.cached(`ecs|${endpoint}|${projectId}`, () =>
-      this.options(EcsClient.newBuilder()).withCredential(this.basic(projectId)).withEndpoint(endpoint).build(),
+      this.options($HuaweiEcs.EcsClient.newBuilder()).withCredential(this.basic(projectId)).withEndpoint(endpoint).build(),
     );
   }
 
