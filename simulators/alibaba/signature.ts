@@ -18,14 +18,17 @@ const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 /** Nonces seen within the timestamp window, per access key: a replayed request answers SignatureNonceUsed. */
 export class NonceStore {
+  /** Nonce → when it expires, in the order they expire (each is claimed once, at now + the window): pruned from the front. */
   private seen = new Map<string, number>();
 
   /** false if the nonce was already used; otherwise remember it. */
   claim(accessKeyId: string, nonce: string, now: number): boolean {
-    if (this.seen.size > 10_000) for (const [k, exp] of this.seen) if (exp <= now) this.seen.delete(k);
+    for (const [k, exp] of this.seen) {
+      if (exp > now) break;
+      this.seen.delete(k);
+    }
     const key = `${accessKeyId}\n${nonce}`;
-    const exp = this.seen.get(key);
-    if (exp !== undefined && exp > now) return false;
+    if (this.seen.has(key)) return false;
     this.seen.set(key, now + 2 * TIMESTAMP_WINDOW_MS);
     return true;
   }

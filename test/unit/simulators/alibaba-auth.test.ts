@@ -4,6 +4,7 @@ import { Config } from '@alicloud/openapi-client';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createEcsClient } from '../../../providers/alibaba/client';
+import { NonceStore, TIMESTAMP_WINDOW_MS } from '../../../simulators/alibaba/signature';
 import { useAlibabaSim } from './alibaba-setup';
 
 // Both signature schemes, signed by hand with node:crypto (and by the SDK), accepted and rejected.
@@ -193,6 +194,17 @@ describe('ACS3-HMAC-SHA256', () => {
     expect((await send(acs3Request({ nonce }))).status).toBe(200);
     const replay = await send(acs3Request({ nonce }));
     expect([replay.body.Code, replay.status]).toEqual(['SignatureNonceUsed', 400]);
+  });
+
+  it('keeps a nonce for twice the timestamp window, per access key, however many others come after it', () => {
+    const store = new NonceStore();
+    const t0 = 1_000_000;
+    expect(store.claim('ak', 'n-0', t0)).toBe(true);
+    for (let i = 1; i <= 20_000; i++) expect(store.claim('ak', `n-${i}`, t0 + i)).toBe(true);
+    expect(store.claim('ak', 'n-0', t0 + 2 * TIMESTAMP_WINDOW_MS - 1)).toBe(false);
+    expect(store.claim('other-ak', 'n-0', t0 + 1)).toBe(true);
+    expect(store.claim('ak', 'n-0', t0 + 2 * TIMESTAMP_WINDOW_MS)).toBe(true);
+    expect(store.claim('ak', 'n-20000', t0 + 2 * TIMESTAMP_WINDOW_MS)).toBe(false);
   });
 });
 
