@@ -1,12 +1,15 @@
-// What an activity rejected with, asserted to be an ApplicationFailure (the type the workflow decides on).
+// What a call rejected with, asserted to be of the type the caller decides on (fails the test on anything else).
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'vitest';
 
-export async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+export async function rejectedAs<T>(p: Promise<unknown>, type: abstract new (...args: never[]) => T): Promise<T> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
+  expect(err).toBeInstanceOf(type);
+  return err as T;
 }
+
+/** An activity's rejection: an ApplicationFailure, the type the workflow decides on. */
+export const failureOf = (p: Promise<unknown>): Promise<ApplicationFailure> => rejectedAs(p, ApplicationFailure);

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { rejectedAs } from '../application-failure';
 import { ProviderError, type ProviderAdapter } from '../../../providers/adapter';
 import { createHuaweiAdapter, type HuaweiAdapterConfig } from '../../../providers/huawei';
 import { SimAdminClient } from '../../../simulators/admin-client';
@@ -28,11 +29,4 @@ export function useHuaweiAdapter(over: Partial<HuaweiAdapterConfig> = {}): Huawe
 }
 
 /** The ProviderError a call rejected with; fails the test on anything else. */
-export async function rejection(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
+export const rejection = (p: Promise<unknown>): Promise<ProviderError> => rejectedAs(p, ProviderError);
